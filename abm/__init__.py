@@ -1,0 +1,9 @@
+"""Coalition burden-sharing: nations negotiating commitments to shared missions (Mesa ABM)."""
+
+from .agents import Nation
+from .model import CoalitionModel
+from .parameters import PARAMETERS, ParameterError
+from .presets import presets
+from .version import __version__
+
+__all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "__version__", "presets"]

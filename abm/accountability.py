@@ -1,0 +1,44 @@
+"""Phase 6, accountability: shortfalls seen with the monitoring probability are punished.
+
+A shortfall is what a participant delivered below the larger of its pledge and its fair share
+(a broken promise or an unfair contribution), valued at its own cost. Sanctions are a
+penalty per unit of detected shortfall. With peer punishment, reciprocators who did their
+part pay to punish detected shortfalls at a damage-to-cost ratio (Fehr and Gaechter 2000).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def shortfall_value(
+    pledge: np.ndarray, delivered: np.ndarray, fair: np.ndarray, unit_cost: np.ndarray,
+    participating: np.ndarray,
+) -> np.ndarray:
+    """Value of each participant's shortfall per mission (m, n)."""
+    bar = np.maximum(pledge, fair)
+    return (np.maximum(bar - delivered, 0.0) * unit_cost).sum(axis=2) * participating
+
+
+def peer_punishment(
+    shortfall: np.ndarray, detected: np.ndarray, punishers: np.ndarray, ratio: float,
+    effort: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Damage received and cost paid by each nation, summed over missions.
+
+    Punishers of a mission together spend ``effort`` per unit of detected shortfall there,
+    split equally; each unit spent destroys ``ratio`` units of the target's payoff.
+
+    >>> damage, cost = peer_punishment(np.array([[0.0, 2.0, 0.0]]), np.array([True, True, False]),
+    ...                                np.array([[True, False, True]]), 3.0, 0.5)
+    >>> damage.tolist(), cost.tolist()
+    ([0.0, 3.0, 0.0], [0.5, 0.0, 0.5])
+    """
+    seen = shortfall * detected[None, :]
+    n_punishers = punishers.sum(axis=1)
+    active = n_punishers > 0
+    damage = (ratio * effort * seen * active[:, None]).sum(axis=0)
+    spent = np.divide(effort * seen.sum(axis=1), n_punishers,
+                      out=np.zeros(len(n_punishers)), where=active)
+    cost = (punishers * spent[:, None]).sum(axis=0)
+    return damage, cost

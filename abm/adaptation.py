@@ -1,0 +1,81 @@
+"""Phase 8, adaptation and cohesion: beliefs, strategy learning, withdrawal and rejoining.
+
+Beliefs move towards what partners were seen to deliver relative to their fair shares
+(adaptive expectations, as the elicited beliefs of Fischbacher and Gaechter 2010 do).
+Strategy learning is payoff-biased imitation with the Fermi rule. A member withdraws after
+``patience`` cycles in a row of low trust in the coalition or low running payoff; if rejoining
+is allowed, a non-member returns after as many cycles of restored trust.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def observed_partner_ratio(
+    contribution: np.ndarray, fair_value: np.ndarray, pool: np.ndarray, launched: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the others in each nation's missions delivered relative to their fair shares.
+
+    contribution, fair_value, pool: (m, n). Returns the ratio averaged over the launched
+    missions each nation belongs to, and whether it saw any.
+    """
+    seen = pool & launched[:, None]
+    others_value = contribution.sum(axis=1, keepdims=True) - contribution
+    others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
+    ratio = np.divide(others_value, others_fair, out=np.zeros_like(others_value),
+                      where=others_fair > 0)
+    count = seen.sum(axis=0)
+    mean = np.divide((ratio * seen).sum(axis=0), count, out=np.zeros(pool.shape[1]),
+                     where=count > 0)
+    return mean, count > 0
+
+
+def update_beliefs(belief: np.ndarray, observation: np.ndarray, seen: np.ndarray,
+                   rate: float) -> np.ndarray:
+    """Adaptive expectations: belief += rate x (observation - belief) where something was seen.
+
+    >>> update_beliefs(np.array([0.5, 0.5]), np.array([0.3, 0.9]), np.array([True, False]), 0.5)
+    array([0.4, 0.5])
+    """
+    return np.where(seen, belief + rate * (observation - belief), belief)
+
+
+def imitate(
+    strategy: np.ndarray, score: np.ndarray, candidates: np.ndarray, rate: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Payoff-biased imitation: a revising nation copies a random candidate's strategy with
+    probability 1 / (1 + exp(-(score_model - score_own) / spread)) (the Fermi rule)."""
+    pool = np.flatnonzero(candidates)
+    if rate == 0 or len(pool) < 2:
+        return strategy
+    n = len(strategy)
+    revise = (rng.random(n) < rate) & candidates
+    model = pool[rng.integers(0, len(pool), n)]
+    spread = max(float(score[pool].std()), 1e-12)
+    adopt = rng.random(n) < 1.0 / (1.0 + np.exp(-np.clip((score[model] - score) / spread,
+                                                         -50, 50)))
+    return np.where(revise & adopt, strategy[model], strategy)
+
+
+def cohesion(
+    member: np.ndarray, coalition_trust: np.ndarray, running_payoff: np.ndarray,
+    discontent: np.ndarray, patience: int, exit_trust: float, exit_payoff: float,
+    rejoin: bool,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Withdrawals and returns: new membership, streak counters, exits and rejoins this cycle.
+
+    ``discontent`` counts consecutive cycles of low trust or low payoff for members, and of
+    restored trust for non-members.
+    """
+    if patience == 0:
+        return member, discontent, 0, 0
+    unhappy = (coalition_trust < exit_trust) | (running_payoff < exit_payoff)
+    streak = np.where(member, np.where(unhappy, discontent + 1, 0),
+                      np.where(coalition_trust >= exit_trust, discontent + 1, 0))
+    leave = member & (streak >= patience)
+    back = ~member & (streak >= patience) if rejoin else np.zeros_like(member)
+    new_member = (member & ~leave) | back
+    streak = np.where(leave | back, 0, streak)
+    return new_member, streak, int(leave.sum()), int(back.sum())

@@ -1,0 +1,102 @@
+"""The ``coalition`` command: run a scenario, list presets and parameters.
+
+Errors in what the user typed end in one line on stderr and exit status 2, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .parameters import PARAMETERS, ParameterError, parse_value
+from .presets import DESCRIPTIONS, presets
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, status 2, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _overrides(pairs: Sequence[str]) -> dict:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParameterError(f"--set: got {pair!r}, expected name=value")
+        name, text = pair.split("=", 1)
+        out[name.strip()] = parse_value(name.strip(), text)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="coalition", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="run one scenario and write its results")
+    run.add_argument("--preset", default="default", help="scenario name (see `presets`)")
+    run.add_argument("--steps", type=int, default=None, help="mandate cycles to run")
+    run.add_argument("--seed", type=int, default=1, help="random seed (fixes the run)")
+    run.add_argument("--out", default=None, help="output folder (default results/<preset>)")
+    run.add_argument("--set", dest="overrides", action="append", default=[],
+                     metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace a folder that holds a different run")
+    sub.add_parser("presets", help="list the presets")
+    sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "presets":
+            width = max(map(len, presets))
+            for name in presets:
+                print(f"{name:<{width}}  {DESCRIPTIONS[name]}")
+        elif args.command == "params":
+            print(params_table())
+        elif args.command == "run":
+            return _run(args)
+    except ParameterError as err:
+        print(f"coalition: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    overrides = _overrides(args.overrides)
+    if args.steps is not None and args.steps < 1:
+        raise ParameterError(f"steps: got {args.steps}, expected an integer >= 1")
+    result = run(args.preset, steps=args.steps, seed=args.seed, **overrides)
+    out = args.out or f"results/{args.preset}"
+    paths = result.write(out, overwrite=args.overwrite)
+    o = result.summary["outcomes"]
+    print(f"{result.summary['preset']}: {result.summary['n_nations']} nations, "
+          f"{result.summary['steps']} cycles, seed {result.summary['seed']}, "
+          f"model {result.summary['model_version']}")
+    print(f"  last-fifth means: effectiveness {_f(o['effectiveness_tail_mean'])}, "
+          f"free-riding {_f(o['free_riding_rate_tail_mean'])}, "
+          f"exploitation rho {_f(o['exploitation_rho_tail_mean'])}, "
+          f"mean trust {_f(o['mean_trust_tail_mean'])}")
+    print(f"  members at the end {o['final_members']}/{result.summary['n_nations']}, "
+          f"exits {o['total_exits']}")
+    print(f"  wrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def _f(x) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def params_table() -> str:
+    rows = [("name", "default", "allowed", "unit", "meaning")]
+    for p in PARAMETERS.values():
+        rows.append((p.name, str(p.default), p.allowed, p.unit, p.meaning))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4]
+                     for r in rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Phase 3, delivery: nations deliver their pledges, or renege on part of them.
+
+The chance of reneging rises as political will falls (domestic shocks, elections), with the
+strategy type's opportunism, and as trust in partners falls (why deliver for partners who
+will not?); it falls as shortfalls become likelier to be seen and punished. A nation that
+reneges delivers the share of its pledges that its political will sustains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# How opportunistic each strategy type is about delivery, relative to conditional cooperators
+# (conditional, free rider, hump-shaped, unconditional).
+TYPE_FACTOR = np.array([1.0, 2.0, 1.5, 0.25])
+
+
+def renege_probability(
+    propensity: float,
+    strategy: np.ndarray,
+    will: np.ndarray,
+    partner_trust: np.ndarray,
+    deterrence: float,
+) -> np.ndarray:
+    """Chance per cycle that a nation delivers less than it pledged.
+
+    ``deterrence`` = monitoring x (1 + expected penalty rate): shortfalls that will be seen
+    and punished are less tempting.
+
+    >>> renege_probability(0.5, np.array([0, 1]), np.array([0.8, 0.8]), np.array([1.0, 0.0]), 0.5)
+    array([0.05, 0.2 ])
+    """
+    raw = propensity * TYPE_FACTOR[strategy] * (1.0 - will) * (2.0 - partner_trust)
+    return np.minimum(raw / (1.0 + 2.0 * deterrence), 1.0)
+
+
+def delivery_share(probability: np.ndarray, will: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Share of its pledges each nation delivers: all, or its political will if it reneges."""
+    return np.where(draws < probability, will, 1.0)
+
+
+def update_will(
+    will: np.ndarray, mean: float, reversion: float, shock: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Mean-reverting political will with domestic shocks, kept in [0, 1]."""
+    noise = rng.standard_normal(will.shape) * shock
+    return np.clip(will + reversion * (mean - will) + noise, 0.0, 1.0)

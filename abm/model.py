@@ -1,0 +1,457 @@
+"""CoalitionModel: nations negotiating commitments to shared missions, one mandate cycle a step.
+
+Each step runs the eight phases of the reference design in order: mandate negotiation,
+pledging conference (with side-payments), delivery, outcome, payoffs, accountability, trust
+update, and adaptation/withdrawal. Every phase is a function in its own module, applied to all
+nations at once; the Nation agent (``agents.py``) reads the same state one nation at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+from mesa.agent import AgentSet
+import numpy as np
+import pandas as pd
+
+from . import accountability, adaptation, delivery, negotiation, outcome, pledging, trust
+from .agents import Nation
+from .metrics import gini, hhi, spearman
+from .parameters import ParameterError, validate
+from .population import (CAPABILITIES, CONDITIONAL, ENABLERS, FUNDS, STRATEGIES, TROOPS,
+                         UNCONDITIONAL, from_frame, generate, read_nations_file)
+from .version import __version__
+
+NATION_COLUMNS = (
+    "member", "participating", "strategy", "pledge_funds", "pledge_troops", "pledge_enablers",
+    "delivered_funds", "delivered_troops", "delivered_enablers", "fair_share", "contribution",
+    "contribution_ratio", "contribution_pct", "burden", "benefit", "cost", "sanction", "payoff",
+    "trust_given", "trust_received", "belief", "political_will",
+)
+
+
+@dataclass
+class SideDeal:
+    """The state of the side-payment market during one conference."""
+
+    pledge: np.ndarray
+    gap: np.ndarray
+    price: np.ndarray
+    value_per_soldier: np.ndarray
+    providers: np.ndarray
+    paid: np.ndarray
+    received: np.ndarray
+
+
+class CoalitionModel(mesa.Model):
+    """Nations negotiate funds, troops and enablers for missions; see docs/ODD.md.
+
+    >>> model = CoalitionModel(rng=1, n_nations=8)
+    >>> model.run_for(3)
+    >>> model.steps, len(model.model_frame()), len(model.nation_frame())
+    (3, 3, 24)
+    """
+
+    def __init__(self, rng: Any = None, **params: Any) -> None:
+        p = validate(params)
+        if rng is None:
+            rng = int(np.random.SeedSequence().entropy % (2**63))
+        super().__init__(rng=rng)
+        self.seed = int(rng) if isinstance(rng, int | np.integer) else repr(rng)
+        if p["nations_file"]:
+            frame = read_nations_file(p["nations_file"])
+            traits = from_frame(frame, p, self.rng)
+            p["n_nations"] = len(frame)
+            if traits.region.max() >= p["n_regions"]:
+                raise ParameterError(
+                    f"nations_file: region {traits.region.max()} found, expected regions in "
+                    f"[0, n_regions - 1 = {p['n_regions'] - 1}]")
+        else:
+            traits = generate(p, self.rng)
+        self.p = p
+        self.n = n = len(traits.gdp)
+        self.names = traits.name
+        self.gdp = traits.gdp
+        self.population = traits.population
+        self.gdp_per_capita = traits.gdp_per_capita
+        self.region = traits.region
+        self.position = traits.position
+        self.salience = traits.salience
+        self.strategy = traits.strategy
+        self.size = self.gdp / self.gdp.mean()
+        self.capacity = np.column_stack([
+            traits.funds_share * self.gdp,
+            p["troops_per_thousand"] * self.population / 1000.0,
+            p["enablers_per_100bn"] * self.gdp / 100.0
+            * (self.gdp_per_capita / p["income_median"]) ** p["enabler_concentration"],
+        ])
+        self.troop_cost = p["troop_cost_factor"] * self.gdp_per_capita * 1e-9  # bn per soldier
+        self.region_onehot = np.eye(p["n_regions"])[self.region]
+        same_region = self.region[:, None] == self.region[None, :]
+        self.trust = np.clip(p["initial_trust"] + p["regional_trust"] * same_region, 0.0, 1.0)
+        np.fill_diagonal(self.trust, 0.0)
+        self.will = np.full(n, p["will_mean"])
+        self.belief = np.full(n, p["initial_belief"])
+        self.member = np.ones(n, dtype=bool)
+        self.streak = np.zeros(n, dtype=int)
+        self.running_payoff = np.zeros(n)
+        self.payoff = np.zeros(n)
+        self.partner_trust = np.full(n, p["initial_trust"])
+        self.manual: dict[int, np.ndarray] = {}
+        self.exits_total = 0
+        self.side_deal: SideDeal | None = None
+        # Penalty a nation expects per unit it falls short of the bar, as a share of its cost.
+        punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
+        self.expected_penalty = p["monitoring"] * (p["sanction_rate"] + punish)
+        self.deterrence = self.expected_penalty + p["monitoring"]
+        self.unanimity = p["decision_rule"] == "unanimity"
+        self.disagreement = p["disagreement_cost"] * (2.0 if p["command"] == "centralised" else 1.0)
+        self.interop_cost = (p["interop_cost"] * (0.5 if p["command"] == "centralised" else 1.0)
+                             * (0.5 if p["logistics_hub"] else 1.0))
+        self.reimbursement = np.array([0.0, p["reimbursement"] * 1e-9, 0.0])
+        self.grouped = p["group_size"] > 0
+        self._coalition_requirement = (
+            np.array([p["req_funds"], p["req_troops"], p["req_enablers"]])
+            * self.capacity.sum(axis=0))
+        self._new_missions(p["n_missions"] if not self.grouped else 0)
+        self.nations = [Nation(self, i) for i in range(n)]
+        # Outputs are kept as arrays per step and turned into frames on demand: Mesa's
+        # DataCollector deep-copies every reporter value every step, which cost a third of a
+        # default run's time.
+        self.metrics: dict[str, float] = {}
+        self._model_records: list[list[float]] = []
+        self._nation_records: list[tuple[int, list[np.ndarray]]] = []
+
+    @classmethod
+    def from_preset(cls, preset: str, rng: Any = None, **overrides: Any) -> CoalitionModel:
+        from .presets import preset_params
+        return cls(rng=rng, **preset_params(preset, overrides))
+
+    # --- missions -------------------------------------------------------------------------------
+    def _new_missions(self, count: int, requirement: np.ndarray | None = None) -> None:
+        p = self.p
+        self.mission_region = self.rng.integers(0, p["n_regions"], count)
+        self.mission_age = np.zeros(count, dtype=int)
+        self.experience = np.zeros(count)
+        self.quality = np.ones(count)
+        self.mandate = np.zeros((count, p["dimensions"]))
+        self.previous_contributors = np.zeros((count, self.n), dtype=bool)
+        self.requirement = (np.tile(self._coalition_requirement, (count, 1))
+                            if requirement is None else requirement)
+        required = self.requirement > 0
+        self.weight = required / np.maximum(required.sum(axis=1, keepdims=True), 1)
+        risk = np.full(count, p["mission_risk"])
+        self.unit_cost = np.empty((count, self.n, 3))
+        self.unit_cost[:, :, FUNDS] = 1.0
+        self.unit_cost[:, :, TROOPS] = self.troop_cost[None, :] * (1.0 + risk[:, None])
+        self.unit_cost[:, :, ENABLERS] = p["enabler_cost"]
+
+    def _form_groups(self) -> None:
+        """Split the members at random into groups of ``group_size``, one mission each."""
+        members = self.rng.permutation(np.flatnonzero(self.member))
+        k = self.p["group_size"]
+        count = -(-len(members) // k)
+        pool = np.zeros((count, self.n), dtype=bool)
+        pool[np.arange(len(members)) // k, members] = True
+        requirement = (np.array([self.p["req_funds"], self.p["req_troops"],
+                                 self.p["req_enablers"]]) * (pool.astype(float) @ self.capacity))
+        self._new_missions(count, requirement)
+        self.groups = pool
+
+    def _mission_pools(self) -> tuple[np.ndarray, np.ndarray]:
+        """Who may take part in each mission, and who benefits from it (non-excludable)."""
+        if self.grouped:
+            if self.steps == 1 or self.p["rematch"] or len(self.groups) == 0:
+                self._form_groups()
+            pool = self.groups & self.member[None, :]
+            return pool, pool
+        pool = np.broadcast_to(self.member, (len(self.requirement), self.n))
+        return pool, np.ones_like(pool)
+
+    def _age_missions(self) -> None:
+        duration = self.p["mission_duration"]
+        if self.grouped or duration == 0:
+            return
+        self.mission_age += 1
+        ended = self.mission_age >= duration
+        if ended.any():
+            self.mission_region[ended] = self.rng.integers(0, self.p["n_regions"], ended.sum())
+            self.mission_age[ended] = 0
+            self.experience[ended] = 0.0
+            self.quality[ended] = 1.0
+            self.previous_contributors[ended] = False
+
+    # --- one mandate cycle ----------------------------------------------------------------------
+    def step(self) -> None:
+        p = self.p
+        rng = self.rng
+        n = self.n
+        self.will = delivery.update_will(self.will, p["will_mean"], p["will_reversion"],
+                                         p["will_shock"], rng)
+        self._age_missions()
+        belief = self.belief  # as held while pledging (replaced, never mutated, below)
+        pool, beneficiaries = self._mission_pools()
+
+        # 1. Mandate negotiation
+        in_region = self.region[None, :] == self.mission_region[:, None]
+        salience = self.salience[None, :] * (1.0 + p["regional_salience"] * in_region)
+        self.mandate, distance, launched, part = negotiation.negotiate(
+            self.position, self.gdp[None, :] * salience, pool, p["tolerance"], self.unanimity,
+            p["qmv_threshold"])
+        aligned = negotiation.alignment(distance, self.disagreement)
+        unit_cost = self.unit_cost
+        n_part = part.sum(axis=1)
+        mean_cost = np.divide((unit_cost * part[:, :, None]).sum(axis=1), n_part[:, None],
+                              out=unit_cost.mean(axis=1), where=n_part[:, None] > 0)
+        full_cost = (self.requirement * mean_cost).sum(axis=1)
+        value = (p["mpcr"] * salience * aligned * self.size[None, :] * full_cost[:, None]
+                 * beneficiaries)
+
+        # 2. Pledging conference, then side-payments
+        fair = pledging.fair_shares(self.requirement, self.capacity, pool, self.gdp,
+                                    p["burden_rule"], p["assessment_ceiling"],
+                                    p["guideline_share"])
+        # Joint products: the private share of a contribution's value grows with the nation's
+        # own stake in the mission (salience, higher in its region), not with its size.
+        private_rate = np.minimum(p["private_benefit"] * salience, 1.0)
+        cost_above = unit_cost * (1.0 - private_rate[:, :, None]) - self.reimbursement
+        cost_below = cost_above - self.expected_penalty * unit_cost
+        shock = rng.standard_normal(n) * p["noise"]
+        pledge, _ = pledging.conference(
+            fair=fair, unit_cost=unit_cost, capacity=self.capacity, requirement=self.requirement,
+            weight=self.weight, value=value, quality=self.quality, participating=part,
+            trust=self.trust, memory=self.belief, strategy=self.strategy, shock=shock,
+            cost_above=cost_above, cost_below=cost_below, rounds=p["pledging_rounds"],
+            cc_slope=p["cc_slope"], hump_peak=p["hump_peak"],
+            unconditional_level=p["unconditional_level"], assessed=p["burden_rule"] == "assessed",
+            manual=self.manual)
+        pledge = pledging.trim_to_requirement(pledge, self.requirement)
+        paid = np.zeros(n)
+        received = np.zeros(n)
+        if p["side_payments"] and p["req_troops"] > 0:
+            pledge, paid, received = self._side_payments(pledge, part, value, cost_above)
+
+        # 3. Delivery
+        if len(part):
+            partners = part.sum(axis=0) > 0
+            counts = part.sum(axis=1, keepdims=True) - part
+            mean_trust = np.divide(part @ self.trust.T, counts, out=np.zeros(part.shape),
+                                   where=counts > 0)
+            self.partner_trust = np.where(
+                partners, (mean_trust * part).sum(axis=0) / np.maximum(part.sum(axis=0), 1),
+                self.partner_trust)
+        chance = delivery.renege_probability(p["renege_propensity"], self.strategy, self.will,
+                                             self.partner_trust, self.deterrence)
+        share = delivery.delivery_share(chance, self.will, rng.random(n))
+        delivered = pledge * share[None, :, None]
+
+        # 4. Outcome
+        enabler_price = p["enabler_cost"] * (1.0 - p["pool_discount"])
+        totals = outcome.effective_delivery(delivered, p["pooled_fund"], enabler_price,
+                                            p["hub_bonus"] if p["logistics_hub"] else 0.0)
+        cover = outcome.coverage(totals, self.requirement) * launched[:, None]
+        delivered_value = (delivered * unit_cost).sum(axis=2)
+        contributors = delivered_value > 1e-12
+        interop = outcome.interoperability(delivered_value, self.interop_cost, self.experience)
+        effectiveness = outcome.cobb_douglas(cover, self.weight) * interop * launched
+        legit = outcome.legitimacy(contributors, pool, self.region_onehot,
+                                   p["legitimacy_weight"]) * launched
+        self.experience = outcome.update_experience(self.experience, delivered_value,
+                                                    self.previous_contributors,
+                                                    p["experience_rate"])
+        self.previous_contributors = contributors
+        self.quality = np.where(launched, legit * interop, self.quality)
+
+        # 5. Payoffs (before accountability, which only subtracts)
+        own_cost = delivered_value.sum(axis=0)
+        public = (value * (effectiveness * legit)[:, None]).sum(axis=0)
+        private = ((private_rate * delivered_value).sum(axis=0) + self.reimbursement[TROOPS]
+                   * delivered[:, :, TROOPS].sum(axis=0) + received)
+
+        # 6. Accountability
+        short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
+        detected = rng.random(n) < p["monitoring"]
+        sanction = p["sanction_rate"] * short.sum(axis=0) * detected
+        punish_cost = np.zeros(n)
+        if p["peer_punishment"]:
+            fair_value = (fair * unit_cost).sum(axis=2)
+            did_part = delivered_value >= 0.5 * fair_value
+            reciprocal = (self.strategy == CONDITIONAL) | (self.strategy == UNCONDITIONAL)
+            damage, punish_cost = accountability.peer_punishment(
+                short, detected, part & did_part & reciprocal[None, :], p["punishment_ratio"],
+                p["punishment_effort"])
+            sanction = sanction + damage
+        benefit = public + private
+        cost = own_cost + paid + punish_cost
+        self.payoff = benefit - cost - sanction
+
+        # 7. Trust update
+        contribution = own_cost + paid
+        fair_total = (fair * unit_cost).sum(axis=2).sum(axis=0)
+        pledged_value = (pledge * unit_cost).sum(axis=2).sum(axis=0)
+        participating = part.any(axis=0)
+        reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
+                                                 p["fairness_weight"])
+        trust.update_trust(self.trust, reliability, participating, p["trust_learning"],
+                           p["trust_asymmetry"])
+        trust.gossip(self.trust, self.region, self.region_onehot, p["gossip"])
+
+        # 8. Adaptation and cohesion
+        mission_contribution = delivered_value + paid[None, :] * part / np.maximum(
+            part.sum(axis=0), 1)
+        observation, seen = adaptation.observed_partner_ratio(
+            mission_contribution, (fair * unit_cost).sum(axis=2), pool, launched)
+        self.belief = adaptation.update_beliefs(self.belief, observation, seen,
+                                                p["belief_update"])
+        scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
+        self.running_payoff = 0.7 * self.running_payoff + 0.3 * self.payoff / scale
+        if p["imitation"] > 0:
+            self.strategy = adaptation.imitate(self.strategy, self.payoff / self.gdp,
+                                               self.member, p["imitation"], rng)
+        was_member = self.member
+        n_members = self.member.sum()
+        coalition_trust = (self.trust @ self.member) / np.maximum(n_members - self.member, 1)
+        self.member, self.streak, exits, rejoins = adaptation.cohesion(
+            self.member, coalition_trust, self.running_payoff, self.streak, p["exit_patience"],
+            p["exit_trust"], p["exit_payoff"], p["rejoin"])
+        self.exits_total += exits
+
+        self._record(
+            pledge=pledge, delivered=delivered, part=part, launched=launched, cover=cover,
+            effectiveness=effectiveness, legit=legit, fair_total=fair_total,
+            contribution=contribution, member=was_member, exits=exits, rejoins=rejoins,
+            benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
+            dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()))
+
+    def _side_payments(self, pledge, part, value, cost_above):
+        gap, gain = pledging.troop_gap_value(pledge, self.requirement, self.weight)
+        if not (gap > 1e-9).any():
+            return pledge, np.zeros(self.n), np.zeros(self.n)
+        per_soldier = np.divide(value * (self.quality * gain)[:, None], gap[:, None],
+                                out=np.zeros_like(value), where=gap[:, None] > 0)
+        price = cost_above[:, :, TROOPS]
+        deal = SideDeal(pledge=pledge.copy(), gap=gap.copy(), price=price,
+                        value_per_soldier=per_soldier, providers=part,
+                        paid=np.zeros(self.n), received=np.zeros(self.n))
+        self.side_deal = deal
+        for mission in np.flatnonzero(gap > 1e-9):
+            cheapest = np.where(part[mission], price[mission], np.inf).min()
+            donors = np.flatnonzero(part[mission] & (per_soldier[mission] > cheapest))
+            if len(donors):
+                AgentSet([self.nations[i] for i in donors], random=self.random).shuffle_do(
+                    "offer_side_payment", mission)
+        self.side_deal = None
+        return deal.pledge, deal.paid, deal.received
+
+    # --- outputs -----------------------------------------------------------------------------------
+    def _record(self, *, pledge, delivered, part, launched, cover, effectiveness, legit,
+                fair_total, contribution, member, exits, rejoins, benefit, cost, sanction, paid,
+                belief, dissent) -> None:
+        n = self.n
+        pledged = pledge.sum(axis=0)
+        given = delivered.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(fair_total > 0, contribution / fair_total, np.nan)
+        burden = contribution / self.gdp
+        funds_cap = self.capacity[:, FUNDS]
+        pct = 100.0 * np.divide(given[:, FUNDS], funds_cap, out=np.zeros(n), where=funds_cap > 0)
+        others = n - 1
+        trust_given = self.trust.sum(axis=1) / others
+        trust_received = self.trust.sum(axis=0) / others
+        m = self.metrics
+        total_pledged = pledged.sum(axis=0)
+        total_given = given.sum(axis=0)
+        for c, cap in enumerate(CAPABILITIES):
+            m[f"pledged_{cap}"] = float(total_pledged[c])
+            m[f"delivered_{cap}"] = float(total_given[c])
+            m[f"required_{cap}"] = float(self.requirement[:, c].sum())
+            m[f"coverage_{cap}"] = float(cover[:, c].mean()) if len(cover) else 0.0
+        m["coverage_min"] = float(cover.min(axis=1).mean()) if len(cover) else 0.0
+        m["missions"] = len(launched)
+        m["launched"] = int(launched.sum())
+        m["effectiveness"] = float(effectiveness.mean()) if len(cover) else 0.0
+        m["legitimacy"] = float(legit.mean()) if len(cover) else 0.0
+        m["success"] = float((effectiveness * legit >= self.p["success_threshold"]).mean()) \
+            if len(cover) else 0.0
+        pledged_value = float((pledge * self.unit_cost).sum())
+        delivered_value = float((delivered * self.unit_cost).sum())
+        m["fulfilment"] = delivered_value / pledged_value if pledged_value > 0 else 1.0
+        owed = member & (fair_total > 0)
+        m["free_riding_rate"] = float((ratio[owed] < 0.5).mean()) if owed.any() else 0.0
+        m["exploitation_rho"] = spearman(self.gdp[member], burden[member])
+        m["burden_gini"] = gini(burden[member])
+        m["burden_hhi"] = hhi(contribution[member])
+        members = self.member
+        k = int(members.sum())
+        if k > 1:
+            block = self.trust[np.ix_(members, members)]
+            values = block[~np.eye(k, dtype=bool)]
+            m["mean_trust"] = float(values.mean())
+            m["trust_sd"] = float(values.std())
+        else:
+            m["mean_trust"] = float("nan")
+            m["trust_sd"] = float("nan")
+        m["trust_blocs"] = trust.count_blocs(self.trust, members, self.p["bloc_threshold"])
+        m["members"] = k
+        m["exited"] = n - k
+        m["exits"] = exits
+        m["rejoins"] = rejoins
+        m["retention"] = k / n
+        m["opt_outs"] = dissent
+        m["mean_belief"] = float(belief[member].mean()) if member.any() else float("nan")
+        m["mean_contribution_pct"] = float(pct[member].mean()) if member.any() else 0.0
+        m["side_payments"] = float(paid.sum())
+        m["sanctions"] = float(sanction.sum())
+        m["mean_payoff"] = float(self.payoff[member].mean()) if member.any() else 0.0
+        self._model_records.append(list(m.values()))
+        self._nation_records.append((self.steps, [
+            member, part.any(axis=0), self.strategy.copy(),
+            pledged[:, FUNDS], pledged[:, TROOPS], pledged[:, ENABLERS],
+            given[:, FUNDS], given[:, TROOPS], given[:, ENABLERS],
+            fair_total, contribution, ratio, pct, burden, benefit, cost, sanction,
+            self.payoff.copy(), trust_given, trust_received, belief, self.will.copy(),
+        ]))
+
+    def model_frame(self) -> pd.DataFrame:
+        """One row per step: the coalition-level outcomes (tidy)."""
+        frame = pd.DataFrame(self._model_records, columns=list(MODEL_COLUMNS))
+        frame.insert(0, "step", np.array([s for s, _ in self._nation_records], dtype=int))
+        return frame
+
+    def nation_frame(self) -> pd.DataFrame:
+        """One row per nation and step: pledges, deliveries, burden, payoff, trust (tidy)."""
+        n = self.n
+        steps = [s for s, _ in self._nation_records]
+        columns: dict[str, Any] = {
+            "step": np.repeat(np.array(steps, dtype=int), n),
+            "nation": np.tile(self.names, len(steps)),
+            "region": np.tile(self.region, len(steps)),
+            "gdp": np.tile(self.gdp, len(steps)),
+            "gdp_per_capita": np.tile(self.gdp_per_capita, len(steps)),
+        }
+        for j, name in enumerate(NATION_COLUMNS):
+            columns[name] = (np.concatenate([rec[j] for _, rec in self._nation_records])
+                             if steps else np.array([]))
+        frame = pd.DataFrame(columns)
+        frame["strategy"] = pd.Categorical.from_codes(frame["strategy"].astype(int),
+                                                      categories=list(STRATEGIES))
+        return frame
+
+    def run_for(self, steps: int) -> None:
+        for _ in range(steps):
+            self.step()
+
+
+MODEL_COLUMNS = (
+    [f"{kind}_{cap}" for cap in CAPABILITIES
+     for kind in ("pledged", "delivered", "required", "coverage")]
+    + ["coverage_min", "missions", "launched", "effectiveness", "legitimacy", "success",
+       "fulfilment", "free_riding_rate", "exploitation_rho", "burden_gini", "burden_hhi",
+       "mean_trust", "trust_sd", "trust_blocs", "members", "exited", "exits", "rejoins",
+       "retention", "opt_outs", "mean_belief", "mean_contribution_pct", "side_payments",
+       "sanctions", "mean_payoff"]
+)
+
+__all__ = ["CoalitionModel", "Nation", "__version__"]

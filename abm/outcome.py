@@ -1,0 +1,96 @@
+"""Phase 4, outcome: coverage, effectiveness and legitimacy of each mission.
+
+Effectiveness is Cobb-Douglas in the coverage of each required capability, so a critical gap
+cannot be bought off with surplus elsewhere (zero troops means zero effectiveness), times
+interoperability, which falls with many contributors that have not worked together before.
+Legitimacy rises with the breadth and regional diversity of the contributors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .population import ENABLERS, FUNDS
+
+
+def effective_delivery(
+    delivered: np.ndarray, pooled_fund: float, enabler_price: float, hub_bonus: float
+) -> np.ndarray:
+    """Totals per mission and capability after the pooled fund and the logistics hub.
+
+    A pooled fund spends a share of the funds on enablers at a discounted price; a hub
+    multiplies what each enabler unit achieves.
+    """
+    total = delivered.sum(axis=1)
+    if pooled_fund > 0 and enabler_price > 0:
+        spent = pooled_fund * total[:, FUNDS]
+        total[:, FUNDS] -= spent
+        total[:, ENABLERS] += spent / enabler_price
+    if hub_bonus > 0:
+        total[:, ENABLERS] *= 1.0 + hub_bonus
+    return total
+
+
+def coverage(total: np.ndarray, requirement: np.ndarray) -> np.ndarray:
+    """Delivered over required, capped at 1 (1 where nothing is required).
+
+    >>> coverage(np.array([[5.0, 30.0, 0.0]]), np.array([[10.0, 20.0, 0.0]]))
+    array([[0.5, 1. , 1. ]])
+    """
+    return np.minimum(1.0, np.divide(total, requirement, out=np.ones_like(total),
+                                     where=requirement > 0))
+
+
+def cobb_douglas(cover: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Product of coverages raised to their weights (weights of required capabilities sum to 1).
+
+    >>> cobb_douglas(np.array([[0.25, 1.0, 1.0], [0.0, 1.0, 1.0]]),
+    ...              np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0]]))
+    array([0.5, 0. ])
+    """
+    return (cover ** weight).prod(axis=1)
+
+
+def interoperability(
+    contribution_value: np.ndarray, cost: float, experience: np.ndarray
+) -> np.ndarray:
+    """1 - cost x (1 - experience) x (1 - 1 / effective number of contributors).
+
+    The effective number of contributors is the inverse Herfindahl index of their shares.
+
+    >>> interoperability(np.array([[1.0, 1.0, 0.0, 0.0]]), 0.3, np.array([0.0]))
+    array([0.85])
+    """
+    total = contribution_value.sum(axis=1, keepdims=True)
+    share = np.divide(contribution_value, total, out=np.zeros_like(contribution_value),
+                      where=total > 0)
+    hhi = (share * share).sum(axis=1)
+    effective = np.divide(1.0, hhi, out=np.ones_like(hhi), where=hhi > 0)
+    return 1.0 - cost * (1.0 - experience) * (1.0 - 1.0 / effective)
+
+
+def legitimacy(
+    contributors: np.ndarray, pool: np.ndarray, region_onehot: np.ndarray, weight: float
+) -> np.ndarray:
+    """1 - weight + weight x sqrt(breadth x regional diversity) of the contributors.
+
+    Breadth: contributors over the nations the mission is drawn from; diversity: regions
+    among the contributors over regions in that pool.
+    """
+    if weight == 0:
+        return np.ones(len(pool))
+    breadth = contributors.sum(axis=1) / np.maximum(pool.sum(axis=1), 1)
+    regions = (contributors.astype(float) @ region_onehot > 0).sum(axis=1)
+    pool_regions = (pool.astype(float) @ region_onehot > 0).sum(axis=1)
+    diversity = regions / np.maximum(pool_regions, 1)
+    return 1.0 - weight + weight * np.sqrt(breadth * diversity)
+
+
+def update_experience(
+    experience: np.ndarray, value: np.ndarray, previous: np.ndarray, rate: float
+) -> np.ndarray:
+    """Joint experience moves towards the share of this cycle's effort from last cycle's team."""
+    total = value.sum(axis=1)
+    overlap = np.divide((value * previous).sum(axis=1), total, out=np.zeros_like(total),
+                        where=total > 0)
+    return (1.0 - rate) * experience + rate * overlap

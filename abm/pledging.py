@@ -1,0 +1,215 @@
+"""Phase 2, force generation: fair shares, what each type of nation pledges, and the conference.
+
+A pledge is the larger of two motives, plus an idiosyncratic shock:
+- reciprocity: the strategy type's response to the belief about what others give relative to
+  their fair shares (conditional cooperators under-match, Fischbacher and Gaechter 2010);
+- self-interest: the pledge that closes a capability gap up to where the nation's own marginal
+  benefit equals its net marginal cost (Olson and Zeckhauser 1966), net of private benefits
+  (joint products, reimbursement) and of the expected penalty for falling short of the bar.
+
+All arrays are (missions, nations, capabilities) unless noted; one call handles every nation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .population import CONDITIONAL, FUNDS, HUMP, TROOPS, UNCONDITIONAL
+
+# Nations plan on at least this coverage of each capability: a mission nobody expects to
+# staff at all would not be on the table, and a zero would make every Cobb-Douglas margin zero.
+_MIN_EXPECTED_COVERAGE = 0.1
+
+
+def social_ratio(
+    strategy: np.ndarray, belief: np.ndarray, cc_slope: float, hump_peak: float, level: float
+) -> np.ndarray:
+    """Reciprocal pledge as a ratio of fair share, for each strategy type.
+
+    >>> social_ratio(np.array([0, 1, 2, 2, 3]), np.array([1.0, 1.0, 0.25, 1.0, 0.0]),
+    ...              0.745, 0.5, 0.6)
+    array([0.745, 0.   , 0.25 , 0.   , 0.6  ])
+    """
+    hump = np.where(belief <= hump_peak, belief, np.maximum(2.0 * hump_peak - belief, 0.0))
+    return np.where(
+        strategy == CONDITIONAL,
+        cc_slope * belief,
+        np.where(strategy == HUMP, hump, np.where(strategy == UNCONDITIONAL, level, 0.0)),
+    )
+
+
+def fair_shares(
+    requirement: np.ndarray,
+    capacity: np.ndarray,
+    pool: np.ndarray,
+    gdp: np.ndarray,
+    rule: str,
+    ceiling: float,
+    guideline: float,
+) -> np.ndarray:
+    """Each pool member's fair share of each requirement, in units of the capability.
+
+    Troops and enablers are shared by capacity. Funds follow the burden-sharing rule:
+    capacity (voluntary), GDP shares capped at ``ceiling`` (assessed, like the UN scale) or
+    ``guideline`` x GDP (like NATO's 2 %).
+    """
+    weight = pool[:, :, None] * capacity[None, :, :]
+    total = weight.sum(axis=1, keepdims=True)
+    fs = requirement[:, None, :] * np.divide(weight, total, out=np.zeros_like(weight),
+                                             where=total > 0)
+    if rule == "assessed":
+        fs[:, :, FUNDS] = requirement[:, None, FUNDS] * assessed_scale(gdp, pool, ceiling)
+    elif rule == "guideline":
+        fs[:, :, FUNDS] = guideline * gdp[None, :] * pool
+    return fs
+
+
+def assessed_scale(gdp: np.ndarray, pool: np.ndarray, ceiling: float) -> np.ndarray:
+    """GDP shares within each pool, capped at ``ceiling`` with the excess spread pro rata.
+
+    >>> assessed_scale(np.array([8.0, 1.0, 1.0]), np.array([[True, True, True]]), 0.5)
+    array([[0.5 , 0.25, 0.25]])
+    """
+    share = pool * gdp[None, :]
+    share = share / np.maximum(share.sum(axis=1, keepdims=True), 1e-300)
+    for _ in range(len(gdp)):
+        over = share > ceiling
+        if not over.any():
+            break
+        excess = np.where(over, share - ceiling, 0.0).sum(axis=1, keepdims=True)
+        share = np.where(over, ceiling, share)
+        free = np.where(share < ceiling, share, 0.0)
+        free_total = free.sum(axis=1, keepdims=True)
+        share = share + np.divide(free * excess, free_total, out=np.zeros_like(free),
+                                  where=free_total > 0)
+    return share
+
+
+def gap_closing(
+    benefit_slope: np.ndarray,
+    net_cost: np.ndarray,
+    exponent: np.ndarray,
+    requirement: np.ndarray,
+    others: np.ndarray,
+) -> np.ndarray:
+    """Self-interested pledge: close the gap up to the nation's preferred total.
+
+    With Cobb-Douglas effectiveness, a nation's benefit from capability c rises as
+    coverage ** w_c; its preferred coverage equates marginal benefit and net marginal cost:
+    u* = (benefit_slope / net_cost) ** (1 / (1 - w_c)), capped at 1 (with w_c = 1 the
+    choice is all or nothing). A nation whose private benefits exceed its costs
+    (net_cost <= 0) offers all it has. ``exponent`` is 1 / (1 - w_c).
+
+    >>> float(gap_closing(np.array(1.8), np.array(1.0), np.array(np.inf), np.array(10.0),
+    ...                   np.array(4.0)))
+    6.0
+    """
+    ratio = np.minimum(np.divide(benefit_slope, net_cost, out=np.ones_like(benefit_slope),
+                                 where=net_cost > 0), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        preferred = np.where(net_cost > 0, ratio ** exponent * requirement, np.inf)
+    return np.maximum(preferred - others, 0.0)
+
+
+def conference(
+    *,
+    fair: np.ndarray,
+    unit_cost: np.ndarray,
+    capacity: np.ndarray,
+    requirement: np.ndarray,
+    weight: np.ndarray,
+    value: np.ndarray,
+    quality: np.ndarray,
+    participating: np.ndarray,
+    trust: np.ndarray,
+    memory: np.ndarray,
+    strategy: np.ndarray,
+    shock: np.ndarray,
+    cost_above: np.ndarray,
+    cost_below: np.ndarray,
+    rounds: int,
+    cc_slope: float,
+    hump_peak: float,
+    unconditional_level: float,
+    assessed: bool,
+    manual: dict[int, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rounds of pledging until pledges settle or ``rounds`` is reached.
+
+    Round 1 rests on each nation's memory of what others delivered; later rounds on the
+    pledges on the table, each discounted by the nation's trust in its author (trust is the
+    expected share of a pledge that will be delivered). Returns pledges (m, n, c) and the
+    final beliefs (m, n).
+    """
+    part = participating[:, :, None]
+    fair_value = (fair * unit_cost).sum(axis=2)
+    others_fair = fair.sum(axis=1, keepdims=True) - fair
+    others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
+    safe_req = np.where(requirement > 0, requirement, 1.0)[:, None, :]
+    exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
+    slope_base = (value * quality[:, None])[:, :, None] * (weight / safe_req[:, 0, :])[:, None, :]
+    belief = np.broadcast_to(memory, participating.shape)
+    pledge = np.zeros_like(fair)
+    for k in range(rounds):
+        if k == 0:
+            others = belief[:, :, None] * others_fair
+        else:
+            others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges of others
+            expected_value = (pledge * unit_cost).sum(axis=2) @ trust.T
+            belief = np.divide(expected_value, others_fair_value,
+                               out=np.zeros_like(expected_value), where=others_fair_value > 0)
+        coverage = np.clip((others + pledge) / safe_req, _MIN_EXPECTED_COVERAGE, 1.0)
+        powered = coverage ** weight[:, None, :]
+        rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
+        slope = slope_base * rest
+        selfish = np.maximum(
+            gap_closing(slope, cost_above, exponent, requirement[:, None, :], others),
+            np.minimum(fair, gap_closing(slope, cost_below, exponent, requirement[:, None, :],
+                                         others)),
+        )
+        social = social_ratio(strategy, belief, cc_slope, hump_peak, unconditional_level)
+        new = np.maximum(np.maximum(selfish, social[:, :, None] * fair) + shock[:, None] * fair,
+                         0.0)
+        if assessed:
+            new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
+        for nation, offer in manual.items():
+            new[:, nation, :] = offer
+        new = np.where(part, np.minimum(new, capacity[None, :, :]), 0.0)
+        total = new.sum(axis=0)
+        if new.shape[0] > 1:  # missions compete for the same capacity
+            new *= np.minimum(1.0, np.divide(capacity, total, out=np.ones_like(total),
+                                             where=total > 0))[None, :, :]
+        settled = np.abs(new - pledge).max(initial=0.0) <= 1e-9 * (1.0 + new.max(initial=0.0))
+        pledge = new
+        if settled:
+            break
+    return pledge, np.array(belief)
+
+
+def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray) -> np.ndarray:
+    """A mission accepts troops and enablers up to its requirement, pro rata; money is kept.
+
+    >>> trim_to_requirement(np.array([[[5.0, 6.0, 1.0], [5.0, 6.0, 1.0]]]),
+    ...                     np.array([[4.0, 6.0, 4.0]]))[0]
+    array([[5., 3., 1.],
+           [5., 3., 1.]])
+    """
+    total = pledge.sum(axis=1)
+    scale = np.minimum(1.0, np.divide(requirement, total, out=np.ones_like(total),
+                                      where=total > 0))
+    scale[:, FUNDS] = 1.0
+    return pledge * scale[:, None, :]
+
+
+def troop_gap_value(
+    pledge: np.ndarray, requirement: np.ndarray, weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Troop gap per mission and the rise in effectiveness from closing it."""
+    total = pledge.sum(axis=1)
+    gap = np.maximum(requirement[:, TROOPS] - total[:, TROOPS], 0.0)
+    coverage = np.minimum(1.0, np.divide(total, requirement, out=np.ones_like(total),
+                                         where=requirement > 0))
+    full = coverage.copy()
+    full[:, TROOPS] = 1.0
+    gain = (full ** weight).prod(axis=1) - (coverage ** weight).prod(axis=1)
+    return gap, gain

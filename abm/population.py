@@ -1,0 +1,141 @@
+"""Who the nations are: generated from the parameters, or read from a CSV of real nations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .parameters import ParameterError
+
+STRATEGIES = ("conditional", "free_rider", "hump", "unconditional")
+CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL = range(4)
+CAPABILITIES = ("funds", "troops", "enablers")
+FUNDS, TROOPS, ENABLERS = range(3)
+
+
+@dataclass
+class Traits:
+    """Fixed attributes of the nations, one array entry per nation."""
+
+    name: np.ndarray  # str
+    gdp: np.ndarray  # bn USD
+    population: np.ndarray  # people
+    region: np.ndarray  # int
+    position: np.ndarray  # (n, dimensions) policy ideal points
+    salience: np.ndarray  # general salience of missions
+    strategy: np.ndarray  # int code into STRATEGIES
+    funds_share: np.ndarray  # share of GDP available for missions
+
+    @property
+    def gdp_per_capita(self) -> np.ndarray:
+        return self.gdp * 1e9 / self.population
+
+
+def assign_strategies(n: int, shares: list[float], rng: np.random.Generator) -> np.ndarray:
+    """Exact quotas by largest remainder, shuffled: shares are met as closely as n allows."""
+    quota = np.asarray(shares) * n
+    counts = np.floor(quota).astype(int)
+    remainder = n - counts.sum()
+    if remainder:
+        counts[np.argsort(-(quota - counts), kind="stable")[:remainder]] += 1
+    codes = np.repeat(np.arange(len(shares)), counts)
+    return rng.permutation(codes)
+
+
+def generate(p: dict, rng: np.random.Generator) -> Traits:
+    """Nations drawn from the parameters' distributions (lognormal GDP and income)."""
+    n = p["n_nations"]
+    z_size, z_income = rng.standard_normal((2, n))
+    rho = p["income_size_correlation"]
+    gdp = p["gdp_median"] * np.exp(p["inequality"] * z_size)
+    income = p["income_median"] * np.exp(
+        p["income_spread"] * (rho * z_size + np.sqrt(1.0 - rho * rho) * z_income)
+    )
+    shares = [p[k] for k in ("share_conditional", "share_free_rider", "share_hump",
+                             "share_unconditional")]
+    return Traits(
+        name=np.array([f"N{i:0{len(str(n - 1))}d}" for i in range(n)]),
+        gdp=gdp,
+        population=gdp * 1e9 / income,
+        region=rng.integers(0, p["n_regions"], n),
+        position=rng.normal(0.0, p["divergence"], (n, p["dimensions"])),
+        salience=np.exp(p["salience_spread"] * rng.standard_normal(n)),
+        strategy=assign_strategies(n, shares, rng),
+        funds_share=np.full(n, p["funds_share"]),
+    )
+
+
+NATIONS_FILE_COLUMNS = {
+    "name": "nation name",
+    "gdp": "GDP in bn USD (> 0)",
+    "population": "population in people (> 0)",
+}
+
+
+def read_nations_file(path: str | Path) -> pd.DataFrame:
+    """Read and check a nations CSV; any problem is one ParameterError naming the column."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"nations_file: {str(path)!r} does not exist, expected a CSV file")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ParameterError(f"nations_file: {path} is not a readable CSV ({first})") from None
+    missing = [c for c in NATIONS_FILE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ParameterError(
+            f"nations_file: {path} lacks column(s) {', '.join(missing)}; expected columns "
+            + ", ".join(f"{c} ({d})" for c, d in NATIONS_FILE_COLUMNS.items())
+        )
+    if len(frame) < 2:
+        raise ParameterError(f"nations_file: {path} has {len(frame)} nation(s), expected >= 2")
+    for column, low, high in [("gdp", 0.0, None), ("population", 0.0, None),
+                              ("funds_share", 0.0, 1.0), ("position", -10.0, 10.0),
+                              ("region", 0, 19)]:
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = ~np.isfinite(values) | (values <= low if column in ("gdp", "population")
+                                      else values < low)
+        if high is not None:
+            bad |= values > high
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            bound = f"> {low:g}" if high is None else f"in [{low:g}, {high:g}]"
+            raise ParameterError(
+                f"nations_file: column {column} row {row + 2} is {frame[column].iloc[row]!r}, "
+                f"expected a number {bound}"
+            )
+        frame[column] = values
+    if "strategy" in frame.columns:
+        bad = ~frame["strategy"].isin(STRATEGIES)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ParameterError(
+                f"nations_file: column strategy row {row + 2} is {frame['strategy'].iloc[row]!r}, "
+                f"expected one of {', '.join(STRATEGIES)}"
+            )
+    return frame
+
+
+def from_frame(frame: pd.DataFrame, p: dict, rng: np.random.Generator) -> Traits:
+    """Traits of real nations; what the file leaves out is drawn as for generated nations."""
+    n = len(frame)
+    generated = generate({**p, "n_nations": n}, rng)
+    if "region" in frame.columns:
+        generated.region = frame["region"].to_numpy(int)
+    if "position" in frame.columns:
+        generated.position = np.repeat(
+            frame["position"].to_numpy(float)[:, None], p["dimensions"], axis=1)
+    if "strategy" in frame.columns:
+        generated.strategy = frame["strategy"].map(STRATEGIES.index).to_numpy(int)
+    if "funds_share" in frame.columns:
+        generated.funds_share = frame["funds_share"].to_numpy(float)
+    generated.name = frame["name"].astype(str).to_numpy()
+    generated.gdp = frame["gdp"].to_numpy(float)
+    generated.population = frame["population"].to_numpy(float)
+    return generated
