@@ -4,6 +4,8 @@ from .agents import Nation
 from .model import CoalitionModel
 from .parameters import PARAMETERS, ParameterError
 from .presets import presets
+from .runner import RunResult, run
 from .version import __version__
 
-__all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "__version__", "presets"]
+__all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "RunResult", "__version__",
+           "presets", "run"]

@@ -310,7 +310,7 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
             close = difflib.get_close_matches(name, PARAMETERS, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise ParameterError(
-                f"{name}: unknown parameter{hint}; `coalition params` lists them all"
+                f"{name}: unknown parameter{hint}; expected a name that `coalition params` lists"
             )
         full[name] = PARAMETERS[name].check(value)
     total = sum(full[s] for s in STRATEGY_SHARES)

@@ -1,0 +1,139 @@
+"""The user-facing surface: abm.run, presets, parameters, the CLI and its errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import abm
+from abm.cli import main
+from abm.parameters import PARAMETERS, ParameterError, validate
+from abm.runner import run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MODEL_COLUMNS = ["pledged_funds", "pledged_troops", "pledged_enablers", "delivered_funds",
+                 "delivered_troops", "delivered_enablers", "coverage_min", "effectiveness",
+                 "legitimacy", "fulfilment", "free_riding_rate", "exploitation_rho",
+                 "burden_gini", "mean_trust", "trust_blocs", "members", "exits"]
+NATION_COLUMNS = ["nation", "gdp", "strategy", "member", "pledge_funds", "pledge_troops",
+                  "pledge_enablers", "delivered_funds", "delivered_troops",
+                  "delivered_enablers", "fair_share", "burden", "payoff", "trust_given",
+                  "trust_received"]
+
+
+def test_default_run_has_the_promised_frames():
+    result = abm.run(steps=3, seed=1)
+    assert result.model.n == 30
+    assert isinstance(result.model, abm.CoalitionModel)
+    assert all(isinstance(a, abm.Nation) for a in result.model.agents)
+    assert set(MODEL_COLUMNS) <= set(result.model_frame.columns)
+    assert set(NATION_COLUMNS) <= set(result.nation_frame.columns)
+    assert result.model_frame["step"].tolist() == [1, 2, 3]
+    assert len(result.nation_frame) == 90
+    s = result.summary
+    assert s["seed"] == 1 and s["model_version"] == abm.__version__
+    assert s["parameters"] == validate({})
+
+
+def test_lab_reports_contribution_in_percent_of_endowment():
+    nations = run("public_goods_lab", seed=1).nation_frame
+    expected = 100 * nations["delivered_funds"] / 20
+    assert nations["contribution_pct"].tolist() == pytest.approx(expected.tolist())
+
+
+def test_presets_exist_and_are_valid():
+    assert {"public_goods_lab", "alliance", "peacekeeping", "trust_collapse"} <= set(abm.presets)
+    for name, params in abm.presets.items():
+        validate(dict(params))
+        assert name
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"nope": 1}, "nope"), ({"monitoring": float("nan")}, "monitoring"),
+    ({"monitoring": 2}, "monitoring"), ({"n_nations": 2.5}, "n_nations"),
+    ({"burden_rule": "fair"}, "burden_rule"), ({"share_hump": 0.5}, "share_"),
+    ({"rematch": "yes"}, "rematch"), ({"group_size": 50}, "group_size"),
+])
+def test_bad_parameters_name_the_field(params, field):
+    with pytest.raises(ParameterError) as err:
+        validate(params)
+    message = str(err.value)
+    assert message.startswith(field) and "\n" not in message and "expected" in message
+
+
+def test_every_parameter_has_unit_range_and_meaning():
+    for p in PARAMETERS.values():
+        assert p.meaning and p.unit and p.allowed
+        if p.kind in (int, float):
+            assert p.low <= p.default <= p.high
+
+
+def test_odd_documents_every_parameter():
+    odd = (ROOT / "docs" / "ODD.md").read_text()
+    missing = [name for name in PARAMETERS if f"`{name}`" not in odd]
+    assert not missing
+
+
+def test_cli_run_writes_tidy_files_and_summary(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--preset", "alliance", "--steps", "4", "--seed", "7", "--out", str(out),
+                 "--set", "n_nations=12"]) == 0
+    assert {p.name for p in out.iterdir()} == {"model.csv", "nations.csv", "summary.json",
+                                               "figure.png"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed"] == 7 and summary["parameters"]["n_nations"] == 12
+    assert "alliance" in capsys.readouterr().out
+    # The same run again replaces identical results; a different run is refused.
+    assert main(["run", "--preset", "alliance", "--steps", "4", "--seed", "7", "--out", str(out),
+                 "--set", "n_nations=12"]) == 0
+    before = (out / "model.csv").read_bytes()
+    assert main(["run", "--preset", "alliance", "--steps", "4", "--seed", "8",
+                 "--out", str(out)]) == 2
+    assert (out / "model.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--preset", "nope"], ["run", "--set", "monitoring=nan"],
+    ["run", "--set", "share_hump=0.9"], ["run", "--set", "mpcr=-1"], ["run", "--steps", "0"],
+    ["run", "--set", "nations_file=missing.csv"], ["run", "--steps", "x"],
+    ["run", "--set", "rematch=maybe"],
+])
+def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "abm", *args, "--out", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_cli_lists_presets_and_params(capsys):
+    assert main(["presets"]) == 0
+    assert "public_goods_lab" in capsys.readouterr().out
+    assert main(["params"]) == 0
+    listing = capsys.readouterr().out
+    assert all(name in listing for name in PARAMETERS)
+
+
+def test_malformed_nations_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "nations.csv"
+    bad.write_text("name,gdp,population\nA,100,5e6\nB,-3,1e6\n")
+    with pytest.raises(ParameterError, match="nations_file: column gdp row 3"):
+        abm.CoalitionModel(rng=1, nations_file=str(bad))
+    bad.write_text("name,size\nA,1\nB,2\n")
+    with pytest.raises(ParameterError, match="lacks column"):
+        abm.CoalitionModel(rng=1, nations_file=str(bad))
+
+
+def test_nations_file_sets_the_nations(tmp_path):
+    good = tmp_path / "nations.csv"
+    good.write_text("name,gdp,population,strategy\nA,1000,5e7,conditional\n"
+                    "B,50,1e7,free_rider\nC,10,4e6,hump\n")
+    model = abm.CoalitionModel(rng=1, nations_file=str(good))
+    assert model.n == 3 and [n.name for n in model.nations] == ["A", "B", "C"]
+    assert [n.strategy for n in model.nations] == ["conditional", "free_rider", "hump"]
