@@ -74,8 +74,9 @@ def test_every_parameter_has_unit_range_and_meaning():
 
 def test_odd_documents_every_parameter():
     odd = (ROOT / "docs" / "ODD.md").read_text()
-    missing = [name for name in PARAMETERS if f"`{name}`" not in odd]
-    assert not missing
+    missing = [p.name for p in PARAMETERS.values()
+               if f"| `{p.name}` | {p.default} | {p.allowed} | {p.unit} |" not in odd]
+    assert not missing, f"docs/ODD.md's parameter table is out of date for {missing}"
 
 
 def test_cli_run_writes_tidy_files_and_summary(tmp_path, capsys):
