@@ -12,16 +12,26 @@ from dataclasses import dataclass
 from typing import Any
 
 import mesa
-from mesa.agent import AgentSet
 import numpy as np
 import pandas as pd
+from mesa.agent import AgentSet
 
 from . import accountability, adaptation, delivery, negotiation, outcome, pledging, trust
 from .agents import Nation
-from .metrics import gini, hhi, spearman
+from .metrics import average_ranks, gini, hhi, spearman
 from .parameters import ParameterError, validate
-from .population import (CAPABILITIES, CONDITIONAL, ENABLERS, FUNDS, STRATEGIES, TROOPS,
-                         UNCONDITIONAL, from_frame, generate, read_nations_file)
+from .population import (
+    CAPABILITIES,
+    CONDITIONAL,
+    ENABLERS,
+    FUNDS,
+    STRATEGIES,
+    TROOPS,
+    UNCONDITIONAL,
+    from_frame,
+    generate,
+    read_nations_file,
+)
 from .version import __version__
 
 NATION_COLUMNS = (
@@ -81,6 +91,7 @@ class CoalitionModel(mesa.Model):
         self.salience = traits.salience
         self.strategy = traits.strategy
         self.size = self.gdp / self.gdp.mean()
+        self._gdp_ranks = average_ranks(self.gdp)
         self.capacity = np.column_stack([
             traits.funds_share * self.gdp,
             p["troops_per_thousand"] * self.population / 1000.0,
@@ -129,7 +140,7 @@ class CoalitionModel(mesa.Model):
         from .presets import preset_params
         return cls(rng=rng, **preset_params(preset, overrides))
 
-    # --- missions -------------------------------------------------------------------------------
+    # --- missions --------------------------------------------------------------------------------
     def _new_missions(self, count: int, requirement: np.ndarray | None = None) -> None:
         p = self.p
         self.mission_region = self.rng.integers(0, p["n_regions"], count)
@@ -183,7 +194,7 @@ class CoalitionModel(mesa.Model):
             self.quality[ended] = 1.0
             self.previous_contributors[ended] = False
 
-    # --- one mandate cycle ----------------------------------------------------------------------
+    # --- one mandate cycle -----------------------------------------------------------------------
     def step(self) -> None:
         p = self.p
         rng = self.rng
@@ -345,7 +356,7 @@ class CoalitionModel(mesa.Model):
         self.side_deal = None
         return deal.pledge, deal.paid, deal.received
 
-    # --- outputs -----------------------------------------------------------------------------------
+    # --- outputs ---------------------------------------------------------------------------------
     def _record(self, *, pledge, delivered, part, launched, cover, effectiveness, legit,
                 fair_total, contribution, member, exits, rejoins, benefit, cost, sanction, paid,
                 belief, dissent) -> None:
@@ -357,35 +368,48 @@ class CoalitionModel(mesa.Model):
         burden = contribution / self.gdp
         funds_cap = self.capacity[:, FUNDS]
         pct = 100.0 * np.divide(given[:, FUNDS], funds_cap, out=np.zeros(n), where=funds_cap > 0)
-        others = n - 1
-        trust_given = self.trust.sum(axis=1) / others
-        trust_received = self.trust.sum(axis=0) / others
+        trust_given = self.trust.sum(axis=1) / (n - 1)
+        trust_received = self.trust.sum(axis=0) / (n - 1)
+        # Members only; while everyone is a member (the common case) a slice avoids copies.
+        k_rec = int(member.sum())
+        sel = slice(None) if k_rec == n else member
         m = self.metrics
         total_pledged = pledged.sum(axis=0)
         total_given = given.sum(axis=0)
+        required = self.requirement.sum(axis=0)
+        missions = len(launched)
+        mean_cover = cover.sum(axis=0) / missions if missions else np.zeros(3)
         for c, cap in enumerate(CAPABILITIES):
             m[f"pledged_{cap}"] = float(total_pledged[c])
             m[f"delivered_{cap}"] = float(total_given[c])
-            m[f"required_{cap}"] = float(self.requirement[:, c].sum())
-            m[f"coverage_{cap}"] = float(cover[:, c].mean()) if len(cover) else 0.0
-        m["coverage_min"] = float(cover.min(axis=1).mean()) if len(cover) else 0.0
-        m["missions"] = len(launched)
+            m[f"required_{cap}"] = float(required[c])
+            m[f"coverage_{cap}"] = float(mean_cover[c])
+        m["coverage_min"] = float(cover.min(axis=1).sum() / missions) if missions else 0.0
+        m["missions"] = missions
         m["launched"] = int(launched.sum())
-        m["effectiveness"] = float(effectiveness.mean()) if len(cover) else 0.0
-        m["legitimacy"] = float(legit.mean()) if len(cover) else 0.0
-        m["success"] = float((effectiveness * legit >= self.p["success_threshold"]).mean()) \
-            if len(cover) else 0.0
+        m["effectiveness"] = float(effectiveness.sum() / missions) if missions else 0.0
+        m["legitimacy"] = float(legit.sum() / missions) if missions else 0.0
+        m["success"] = (float((effectiveness * legit >= self.p["success_threshold"]).sum()
+                              / missions) if missions else 0.0)
         pledged_value = float((pledge * self.unit_cost).sum())
         delivered_value = float((delivered * self.unit_cost).sum())
         m["fulfilment"] = delivered_value / pledged_value if pledged_value > 0 else 1.0
         owed = member & (fair_total > 0)
-        m["free_riding_rate"] = float((ratio[owed] < 0.5).mean()) if owed.any() else 0.0
-        m["exploitation_rho"] = spearman(self.gdp[member], burden[member])
-        m["burden_gini"] = gini(burden[member])
-        m["burden_hhi"] = hhi(contribution[member])
+        n_owed = int(owed.sum())
+        m["free_riding_rate"] = float((ratio[owed] < 0.5).sum() / n_owed) if n_owed else 0.0
+        m["exploitation_rho"] = spearman(self.gdp[sel], burden[sel],
+                                         self._gdp_ranks if k_rec == n else None)
+        m["burden_gini"] = gini(burden[sel])
+        m["burden_hhi"] = hhi(contribution[sel])
         members = self.member
         k = int(members.sum())
-        if k > 1:
+        if k == n:
+            pairs = n * (n - 1)
+            mean = float(self.trust.sum()) / pairs
+            m["mean_trust"] = mean
+            m["trust_sd"] = float(np.sqrt(max(float(np.vdot(self.trust, self.trust)) / pairs
+                                              - mean * mean, 0.0)))
+        elif k > 1:
             block = self.trust[np.ix_(members, members)]
             values = block[~np.eye(k, dtype=bool)]
             m["mean_trust"] = float(values.mean())
@@ -400,18 +424,18 @@ class CoalitionModel(mesa.Model):
         m["rejoins"] = rejoins
         m["retention"] = k / n
         m["opt_outs"] = dissent
-        m["mean_belief"] = float(belief[member].mean()) if member.any() else float("nan")
-        m["mean_contribution_pct"] = float(pct[member].mean()) if member.any() else 0.0
+        m["mean_belief"] = float(belief[sel].sum() / k_rec) if k_rec else float("nan")
+        m["mean_contribution_pct"] = float(pct[sel].sum() / k_rec) if k_rec else 0.0
         m["side_payments"] = float(paid.sum())
         m["sanctions"] = float(sanction.sum())
-        m["mean_payoff"] = float(self.payoff[member].mean()) if member.any() else 0.0
+        m["mean_payoff"] = float(self.payoff[sel].sum() / k_rec) if k_rec else 0.0
         self._model_records.append(list(m.values()))
         self._nation_records.append((self.steps, [
-            member, part.any(axis=0), self.strategy.copy(),
+            member, part.any(axis=0), self.strategy,
             pledged[:, FUNDS], pledged[:, TROOPS], pledged[:, ENABLERS],
             given[:, FUNDS], given[:, TROOPS], given[:, ENABLERS],
             fair_total, contribution, ratio, pct, burden, benefit, cost, sanction,
-            self.payoff.copy(), trust_given, trust_received, belief, self.will.copy(),
+            self.payoff, trust_given, trust_received, belief, self.will,
         ]))
 
     def model_frame(self) -> pd.DataFrame:

@@ -89,7 +89,7 @@ def _p(name, default, low=None, high=None, unit="-", meaning="", **kw) -> Parame
 
 
 _P = [
-    # --- Nations -----------------------------------------------------------------------------
+    # --- Nations ---------------------------------------------------------------------------------
     _p("n_nations", 30, 2, 5000, "nations", "Number of nations in the model.", group="nations"),
     _p("inequality", 1.0, 0.0, 3.0, "sd of log GDP",
        "Spread of the lognormal GDP distribution (0 = equal sizes).", group="nations"),
@@ -112,7 +112,7 @@ _P = [
     _p("nations_file", None, unit="path", kind=str, optional=True, group="nations",
        meaning="CSV of real nations (name, gdp in bn USD, population; optional region, "
                "position, strategy, funds_share) replacing the generated ones."),
-    # --- Capacities and costs ------------------------------------------------------------------
+    # --- Capacities and costs --------------------------------------------------------------------
     _p("funds_share", 0.01, 0.0, 1.0, "share of GDP",
        "Funds a nation can commit to missions per cycle, as a share of its GDP.",
        group="capacities"),
@@ -129,9 +129,10 @@ _P = [
        group="capacities"),
     _p("enabler_cost", 0.05, 0.0, 10.0, "bn USD/unit", "Cost of one enabler unit per cycle.",
        group="capacities"),
-    # --- Behavioural types and beliefs ---------------------------------------------------------
+    # --- Behavioural types and beliefs -----------------------------------------------------------
     _p("share_conditional", 0.55, 0.0, 1.0, "share",
-       "Share of conditional cooperators (Fischbacher and Gaechter 2010: 55 %).", group="strategies"),
+       "Share of conditional cooperators (Fischbacher and Gaechter 2010: 55 %).",
+       group="strategies"),
     _p("share_free_rider", 0.23, 0.0, 1.0, "share",
        "Share of free riders (pure self-interest; FG 2010: 22.9 %).", group="strategies"),
     _p("share_hump", 0.12, 0.0, 1.0, "share",
@@ -180,7 +181,7 @@ _P = [
        "Size of domestic shocks to political will (elections, crises).", group="trust"),
     _p("renege_propensity", 0.5, 0.0, 10.0, "rate",
        "Scale of the chance that a nation delivers less than it pledged.", group="trust"),
-    # --- Missions ---------------------------------------------------------------------------------
+    # --- Missions --------------------------------------------------------------------------------
     _p("n_missions", 1, 1, 10, "missions",
        "Missions running at once, competing for the same capacities.", group="missions"),
     _p("req_funds", 0.3, 0.0, 1.0, "share of capacity",
@@ -205,7 +206,7 @@ _P = [
        "groups of k, one mission each (the laboratory game).", group="missions"),
     _p("rematch", True, group="missions",
        meaning="Re-draw the groups every cycle (strangers) rather than once (partners)."),
-    # --- Mandate negotiation -----------------------------------------------------------------------
+    # --- Mandate negotiation ---------------------------------------------------------------------
     _p("decision_rule", "qualified_majority", unit="rule", group="negotiation",
        choices=("unanimity", "qualified_majority"),
        meaning="How a mandate is adopted: every member must accept it, or a qualified majority."),
@@ -222,7 +223,7 @@ _P = [
        group="negotiation"),
     _p("side_payments", True, group="negotiation",
        meaning="Nations with a stake may pay others to deploy troops that close a gap."),
-    # --- Institutions --------------------------------------------------------------------------------
+    # --- Institutions ----------------------------------------------------------------------------
     _p("burden_rule", "voluntary", unit="rule", group="institutions",
        choices=("voluntary", "assessed", "guideline"),
        meaning="Fair share of funds: by capacity (voluntary), an assessed scale with a ceiling, "
@@ -272,9 +273,10 @@ _P = [
     _p("success_threshold", 0.5, 0.0, 1.0, "index",
        "Effectiveness x legitimacy above which a mission counts as a success.",
        group="institutions"),
-    # --- Cohesion ------------------------------------------------------------------------------------
+    # --- Cohesion --------------------------------------------------------------------------------
     _p("exit_patience", 3, 0, 100, "cycles",
-       "Cycles of low trust or payoff after which a member withdraws; 0 = never.", group="cohesion"),
+       "Cycles of low trust or payoff after which a member withdraws; 0 = never.",
+       group="cohesion"),
     _p("exit_trust", 0.3, 0.0, 1.0, "probability",
        "Trust in the coalition below which a member grows discontent.", group="cohesion"),
     _p("exit_payoff", -0.5, -100.0, 100.0, "x funds capacity",
@@ -318,6 +320,9 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError(
             f"{'+'.join(STRATEGY_SHARES)}: got a sum of {total:g}, expected the shares to sum to 1"
         )
+    if full["req_funds"] + full["req_troops"] + full["req_enablers"] == 0:
+        raise ParameterError("req_funds, req_troops, req_enablers: all are 0, expected at least "
+                             "one in (0, 1] (a mission must require something)")
     if full["group_size"] > full["n_nations"]:
         raise ParameterError(
             f"group_size: got {full['group_size']}, expected an integer in "
@@ -342,7 +347,7 @@ def parse_value(name: str, text: str) -> Any:
         raise ParameterError(f"{name}: got {text!r}, expected {p.allowed}")
     if p.kind in (int, float):
         try:
-            return float(text) if p.kind is float or not lowered.lstrip("-").isdigit() else int(text)
+            return float(text)  # check() turns integral values of integer parameters to int
         except ValueError:
             raise ParameterError(f"{name}: got {text!r}, expected {p.allowed}") from None
     return text

@@ -30,12 +30,22 @@ def social_ratio(
     ...              0.745, 0.5, 0.6)
     array([0.745, 0.   , 0.25 , 0.   , 0.6  ])
     """
-    hump = np.where(belief <= hump_peak, belief, np.maximum(2.0 * hump_peak - belief, 0.0))
-    return np.where(
-        strategy == CONDITIONAL,
-        cc_slope * belief,
-        np.where(strategy == HUMP, hump, np.where(strategy == UNCONDITIONAL, level, 0.0)),
-    )
+    return _Schedules(strategy, cc_slope, hump_peak, level)(belief)
+
+
+class _Schedules:
+    """The four contribution schedules as masks, so a conference round costs a few ufuncs."""
+
+    def __init__(self, strategy, cc_slope, hump_peak, level):
+        self.slope = cc_slope * (strategy == CONDITIONAL)
+        self.hump = (strategy == HUMP).astype(float)
+        self.level = level * (strategy == UNCONDITIONAL)
+        self.twice_peak = 2.0 * hump_peak
+
+    def __call__(self, belief):
+        # Hump-shaped: rises with the belief up to the peak, falls after (b >= 0).
+        hump = np.minimum(belief, np.maximum(self.twice_peak - belief, 0.0))
+        return self.slope * belief + self.hump * hump + self.level
 
 
 def fair_shares(
@@ -98,16 +108,16 @@ def gap_closing(
     coverage ** w_c; its preferred coverage equates marginal benefit and net marginal cost:
     u* = (benefit_slope / net_cost) ** (1 / (1 - w_c)), capped at 1 (with w_c = 1 the
     choice is all or nothing). A nation whose private benefits exceed its costs
-    (net_cost <= 0) offers all it has. ``exponent`` is 1 / (1 - w_c).
+    (net_cost <= 0) offers all it has. ``exponent`` is 1 / (1 - w_c) (huge when w_c = 1).
 
-    >>> float(gap_closing(np.array(1.8), np.array(1.0), np.array(np.inf), np.array(10.0),
+    >>> float(gap_closing(np.array(1.8), np.array(1.0), np.array(1e12), np.array(10.0),
     ...                   np.array(4.0)))
     6.0
     """
-    ratio = np.minimum(np.divide(benefit_slope, net_cost, out=np.ones_like(benefit_slope),
-                                 where=net_cost > 0), 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        preferred = np.where(net_cost > 0, ratio ** exponent * requirement, np.inf)
+    positive = net_cost > 0
+    ratio = np.minimum(np.divide(benefit_slope, net_cost, out=np.ones_like(net_cost),
+                                 where=positive), 1.0)
+    preferred = np.where(positive, ratio ** exponent * requirement, np.inf)
     return np.maximum(preferred - others, 0.0)
 
 
@@ -145,9 +155,15 @@ def conference(
     fair_value = (fair * unit_cost).sum(axis=2)
     others_fair = fair.sum(axis=1, keepdims=True) - fair
     others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
-    safe_req = np.where(requirement > 0, requirement, 1.0)[:, None, :]
+    inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
+                            where=requirement > 0)[:, None, :]
     exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
-    slope_base = (value * quality[:, None])[:, :, None] * (weight / safe_req[:, 0, :])[:, None, :]
+    slope_base = (value * quality[:, None])[:, :, None] * (weight[:, None, :] * inverse_req)
+    # Both net costs at once: above the fair share, and below it (with the expected penalty).
+    costs = np.stack([cost_above, cost_below])
+    req = requirement[:, None, :]
+    schedules = _Schedules(strategy, cc_slope, hump_peak, unconditional_level)
+    cap = capacity[None, :, :]
     belief = np.broadcast_to(memory, participating.shape)
     pledge = np.zeros_like(fair)
     for k in range(rounds):
@@ -158,23 +174,20 @@ def conference(
             expected_value = (pledge * unit_cost).sum(axis=2) @ trust.T
             belief = np.divide(expected_value, others_fair_value,
                                out=np.zeros_like(expected_value), where=others_fair_value > 0)
-        coverage = np.clip((others + pledge) / safe_req, _MIN_EXPECTED_COVERAGE, 1.0)
+        coverage = np.minimum(np.maximum((others + pledge) * inverse_req,
+                                         _MIN_EXPECTED_COVERAGE), 1.0)
         powered = coverage ** weight[:, None, :]
         rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
-        slope = slope_base * rest
-        selfish = np.maximum(
-            gap_closing(slope, cost_above, exponent, requirement[:, None, :], others),
-            np.minimum(fair, gap_closing(slope, cost_below, exponent, requirement[:, None, :],
-                                         others)),
-        )
-        social = social_ratio(strategy, belief, cc_slope, hump_peak, unconditional_level)
+        above, below = gap_closing(slope_base * rest, costs, exponent, req, others)
+        selfish = np.maximum(above, np.minimum(fair, below))
+        social = schedules(belief)
         new = np.maximum(np.maximum(selfish, social[:, :, None] * fair) + shock[:, None] * fair,
                          0.0)
         if assessed:
             new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
         for nation, offer in manual.items():
             new[:, nation, :] = offer
-        new = np.where(part, np.minimum(new, capacity[None, :, :]), 0.0)
+        new = np.where(part, np.minimum(new, cap), 0.0)
         total = new.sum(axis=0)
         if new.shape[0] > 1:  # missions compete for the same capacity
             new *= np.minimum(1.0, np.divide(capacity, total, out=np.ones_like(total),

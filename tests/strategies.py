@@ -43,7 +43,8 @@ def valid_params(draw):
     for name in draw(st.lists(st.sampled_from(_NUMERIC + _CHOICES + _FLAGS), max_size=25,
                               unique=True)):
         params[name] = draw(_value(name))
-    if params.get("req_funds", 1) + params.get("req_troops", 1) + params.get("req_enablers", 1) == 0:
+    required = [params.get(k, 1) for k in ("req_funds", "req_troops", "req_enablers")]
+    if sum(required) == 0:
         params["req_funds"] = 0.3
     shares = draw(st.lists(st.integers(0, 10), min_size=4, max_size=4).filter(any))
     total = sum(shares)

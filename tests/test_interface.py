@@ -57,6 +57,7 @@ def test_presets_exist_and_are_valid():
     ({"monitoring": 2}, "monitoring"), ({"n_nations": 2.5}, "n_nations"),
     ({"burden_rule": "fair"}, "burden_rule"), ({"share_hump": 0.5}, "share_"),
     ({"rematch": "yes"}, "rematch"), ({"group_size": 50}, "group_size"),
+    ({"req_funds": 0, "req_troops": 0, "req_enablers": 0}, "req_funds"),
 ])
 def test_bad_parameters_name_the_field(params, field):
     with pytest.raises(ParameterError) as err:
