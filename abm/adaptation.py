@@ -76,6 +76,8 @@ def cohesion(
                       np.where(coalition_trust >= exit_trust, discontent + 1, 0))
     leave = member & (streak >= patience)
     back = ~member & (streak >= patience) if rejoin else np.zeros_like(member)
+    if not (leave.any() or back.any()):
+        return member, streak, 0, 0  # the same array: membership unchanged
     new_member = (member & ~leave) | back
     streak = np.where(leave | back, 0, streak)
     return new_member, streak, int(leave.sum()), int(back.sum())

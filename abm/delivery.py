@@ -44,4 +44,4 @@ def update_will(
 ) -> np.ndarray:
     """Mean-reverting political will with domestic shocks, kept in [0, 1]."""
     noise = rng.standard_normal(will.shape) * shock
-    return np.clip(will + reversion * (mean - will) + noise, 0.0, 1.0)
+    return np.minimum(np.maximum(will + reversion * (mean - will) + noise, 0.0), 1.0)

@@ -43,6 +43,23 @@ NATION_COLUMNS = (
 
 
 @dataclass
+class Mandates:
+    """The outcome of a mandate negotiation and what follows from it alone."""
+
+    key: tuple
+    part: np.ndarray  # (m, n) participating
+    launched: np.ndarray  # (m,)
+    value: np.ndarray  # (m, n) value of a fully effective mission
+    fair: np.ndarray  # (m, n, c) fair shares
+    fair_value: np.ndarray  # (m, n)
+    fair_total: np.ndarray  # (n,)
+    private_rate: np.ndarray  # (m, n)
+    costs: np.ndarray  # (2, m, n, c) net marginal costs above / below the fair share
+    participating: np.ndarray  # (n,)
+    dissent: int
+
+
+@dataclass
 class SideDeal:
     """The state of the side-payment market during one conference."""
 
@@ -113,6 +130,11 @@ class CoalitionModel(mesa.Model):
         self.manual: dict[int, np.ndarray] = {}
         self.exits_total = 0
         self.side_deal: SideDeal | None = None
+        # Caches keyed on the identity of the arrays they derive from (which are replaced,
+        # never mutated, when they change).
+        self._pools: tuple = (None, None)
+        self._mandates: Mandates | None = None
+        self._schedules: tuple = (None, None)
         # Penalty a nation expects per unit it falls short of the bar, as a share of its cost.
         punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
         self.expected_penalty = p["monitoring"] * (p["sanction_rate"] + punish)
@@ -178,8 +200,10 @@ class CoalitionModel(mesa.Model):
                 self._form_groups()
             pool = self.groups & self.member[None, :]
             return pool, pool
-        pool = np.broadcast_to(self.member, (len(self.requirement), self.n))
-        return pool, np.ones_like(pool)
+        if self._pools[0] is not self.member:  # membership changed: new pools
+            pool = np.broadcast_to(self.member, (len(self.requirement), self.n))
+            self._pools = (self.member, (pool, np.ones_like(pool)))
+        return self._pools[1]
 
     def _age_missions(self) -> None:
         duration = self.p["mission_duration"]
@@ -188,24 +212,16 @@ class CoalitionModel(mesa.Model):
         self.mission_age += 1
         ended = self.mission_age >= duration
         if ended.any():
-            self.mission_region[ended] = self.rng.integers(0, self.p["n_regions"], ended.sum())
+            fresh = self.rng.integers(0, self.p["n_regions"], len(ended))
+            self.mission_region = np.where(ended, fresh, self.mission_region)  # a new array
             self.mission_age[ended] = 0
             self.experience[ended] = 0.0
             self.quality[ended] = 1.0
             self.previous_contributors[ended] = False
 
-    # --- one mandate cycle -----------------------------------------------------------------------
-    def step(self) -> None:
+    def _negotiate(self, pool: np.ndarray, beneficiaries: np.ndarray) -> Mandates:
+        """Phase 1 and everything that depends on it alone: values, fair shares, net costs."""
         p = self.p
-        rng = self.rng
-        n = self.n
-        self.will = delivery.update_will(self.will, p["will_mean"], p["will_reversion"],
-                                         p["will_shock"], rng)
-        self._age_missions()
-        belief = self.belief  # as held while pledging (replaced, never mutated, below)
-        pool, beneficiaries = self._mission_pools()
-
-        # 1. Mandate negotiation
         in_region = self.region[None, :] == self.mission_region[:, None]
         salience = self.salience[None, :] * (1.0 + p["regional_salience"] * in_region)
         self.mandate, distance, launched, part = negotiation.negotiate(
@@ -219,24 +235,56 @@ class CoalitionModel(mesa.Model):
         full_cost = (self.requirement * mean_cost).sum(axis=1)
         value = (p["mpcr"] * salience * aligned * self.size[None, :] * full_cost[:, None]
                  * beneficiaries)
-
-        # 2. Pledging conference, then side-payments
         fair = pledging.fair_shares(self.requirement, self.capacity, pool, self.gdp,
                                     p["burden_rule"], p["assessment_ceiling"],
                                     p["guideline_share"])
         # Joint products: the private share of a contribution's value grows with the nation's
         # own stake in the mission (salience, higher in its region), not with its size.
         private_rate = np.minimum(p["private_benefit"] * salience, 1.0)
-        cost_above = unit_cost * (1.0 - private_rate[:, :, None]) - self.reimbursement
-        cost_below = cost_above - self.expected_penalty * unit_cost
+        # Net marginal cost of a unit above the fair share, and below it (expected penalty).
+        costs = np.empty((2, *unit_cost.shape))
+        np.subtract(unit_cost * (1.0 - private_rate[:, :, None]), self.reimbursement, out=costs[0])
+        np.subtract(costs[0], self.expected_penalty * unit_cost, out=costs[1])
+        fair_value = (fair * unit_cost).sum(axis=2)
+        return Mandates(
+            key=(pool, self.mission_region), part=part, launched=launched, value=value,
+            fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
+            private_rate=private_rate, costs=costs, participating=part.any(axis=0),
+            dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()))
+
+    # --- one mandate cycle -----------------------------------------------------------------------
+    def step(self) -> None:
+        p = self.p
+        rng = self.rng
+        n = self.n
+        self.will = delivery.update_will(self.will, p["will_mean"], p["will_reversion"],
+                                         p["will_shock"], rng)
+        self._age_missions()
+        belief = self.belief  # as held while pledging (replaced, never mutated, below)
+        pool, beneficiaries = self._mission_pools()
+
+        # 1. Mandate negotiation (and what follows from it alone, cached while the members
+        # and missions stay the same: the negotiation has no random element)
+        key = self._mandates.key if self._mandates is not None else (None, None)
+        if key[0] is not pool or key[1] is not self.mission_region:
+            self._mandates = self._negotiate(pool, beneficiaries)
+        mandates = self._mandates
+        part, launched, value, fair = (mandates.part, mandates.launched, mandates.value,
+                                       mandates.fair)
+        unit_cost = self.unit_cost
+
+        # 2. Pledging conference, then side-payments
+        costs = mandates.costs
+        cost_above = costs[0]
         shock = rng.standard_normal(n) * p["noise"]
-        pledge, _ = pledging.conference(
+        if self._schedules[0] is not self.strategy:
+            self._schedules = (self.strategy, pledging.Schedules(
+                self.strategy, p["cc_slope"], p["hump_peak"], p["unconditional_level"]))
+        pledge = pledging.conference(
             fair=fair, unit_cost=unit_cost, capacity=self.capacity, requirement=self.requirement,
             weight=self.weight, value=value, quality=self.quality, participating=part,
-            trust=self.trust, memory=self.belief, strategy=self.strategy, shock=shock,
-            cost_above=cost_above, cost_below=cost_below, rounds=p["pledging_rounds"],
-            cc_slope=p["cc_slope"], hump_peak=p["hump_peak"],
-            unconditional_level=p["unconditional_level"], assessed=p["burden_rule"] == "assessed",
+            trust=self.trust, memory=self.belief, schedules=self._schedules[1], shock=shock,
+            costs=costs, rounds=p["pledging_rounds"], assessed=p["burden_rule"] == "assessed",
             manual=self.manual)
         pledge = pledging.trim_to_requirement(pledge, self.requirement)
         paid = np.zeros(n)
@@ -278,8 +326,9 @@ class CoalitionModel(mesa.Model):
         # 5. Payoffs (before accountability, which only subtracts)
         own_cost = delivered_value.sum(axis=0)
         public = (value * (effectiveness * legit)[:, None]).sum(axis=0)
-        private = ((private_rate * delivered_value).sum(axis=0) + self.reimbursement[TROOPS]
-                   * delivered[:, :, TROOPS].sum(axis=0) + received)
+        soldiers = delivered[:, :, TROOPS].sum(axis=0)
+        private = ((mandates.private_rate * delivered_value).sum(axis=0)
+                   + self.reimbursement[TROOPS] * soldiers + received)
 
         # 6. Accountability
         short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
@@ -287,8 +336,7 @@ class CoalitionModel(mesa.Model):
         sanction = p["sanction_rate"] * short.sum(axis=0) * detected
         punish_cost = np.zeros(n)
         if p["peer_punishment"]:
-            fair_value = (fair * unit_cost).sum(axis=2)
-            did_part = delivered_value >= 0.5 * fair_value
+            did_part = delivered_value >= 0.5 * mandates.fair_value
             reciprocal = (self.strategy == CONDITIONAL) | (self.strategy == UNCONDITIONAL)
             damage, punish_cost = accountability.peer_punishment(
                 short, detected, part & did_part & reciprocal[None, :], p["punishment_ratio"],
@@ -300,9 +348,9 @@ class CoalitionModel(mesa.Model):
 
         # 7. Trust update
         contribution = own_cost + paid
-        fair_total = (fair * unit_cost).sum(axis=2).sum(axis=0)
+        fair_total = mandates.fair_total
         pledged_value = (pledge * unit_cost).sum(axis=2).sum(axis=0)
-        participating = part.any(axis=0)
+        participating = mandates.participating
         reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
                                                  p["fairness_weight"])
         trust.update_trust(self.trust, reliability, participating, p["trust_learning"],
@@ -313,7 +361,7 @@ class CoalitionModel(mesa.Model):
         mission_contribution = delivered_value + paid[None, :] * part / np.maximum(
             part.sum(axis=0), 1)
         observation, seen = adaptation.observed_partner_ratio(
-            mission_contribution, (fair * unit_cost).sum(axis=2), pool, launched)
+            mission_contribution, mandates.fair_value, pool, launched)
         self.belief = adaptation.update_beliefs(self.belief, observation, seen,
                                                 p["belief_update"])
         scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
@@ -334,7 +382,7 @@ class CoalitionModel(mesa.Model):
             effectiveness=effectiveness, legit=legit, fair_total=fair_total,
             contribution=contribution, member=was_member, exits=exits, rejoins=rejoins,
             benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
-            dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()))
+            dissent=mandates.dissent)
 
     def _side_payments(self, pledge, part, value, cost_above):
         gap, gain = pledging.troop_gap_value(pledge, self.requirement, self.weight)
@@ -431,7 +479,7 @@ class CoalitionModel(mesa.Model):
         m["mean_payoff"] = float(self.payoff[sel].sum() / k_rec) if k_rec else 0.0
         self._model_records.append(list(m.values()))
         self._nation_records.append((self.steps, [
-            member, part.any(axis=0), self.strategy,
+            member, self._mandates.participating, self.strategy,
             pledged[:, FUNDS], pledged[:, TROOPS], pledged[:, ENABLERS],
             given[:, FUNDS], given[:, TROOPS], given[:, ENABLERS],
             fair_total, contribution, ratio, pct, burden, benefit, cost, sanction,

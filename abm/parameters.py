@@ -30,6 +30,7 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     kind: type = float
     optional: bool = False  # None is allowed (a file path that may be absent)
+    zero_or_low: bool = False  # the range is "0, or [low, high]" (0 switches it off)
 
     @property
     def allowed(self) -> str:
@@ -40,7 +41,8 @@ class Parameter:
         if self.kind is str:
             return "a path to a CSV file, or none"
         word = "an integer" if self.kind is int else "a number"
-        return f"{word} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+        zero = "0 or " if self.zero_or_low else ""
+        return f"{zero}{word} in [{_fmt(self.low)}, {_fmt(self.high)}]"
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
@@ -70,7 +72,7 @@ class Parameter:
             value = int(value)
         else:
             value = float(value)
-        if not (self.low <= value <= self.high):
+        if not (self.low <= value <= self.high) and not (self.zero_or_low and value == 0):
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
         return value
 
@@ -184,15 +186,15 @@ _P = [
     # --- Missions --------------------------------------------------------------------------------
     _p("n_missions", 1, 1, 10, "missions",
        "Missions running at once, competing for the same capacities.", group="missions"),
-    _p("req_funds", 0.3, 0.0, 1.0, "share of capacity",
+    _p("req_funds", 0.3, 1e-6, 1.0, "share of capacity",
        "Funds a mission requires, as a share of its nations' total funds capacity.",
-       group="missions"),
-    _p("req_troops", 0.3, 0.0, 1.0, "share of capacity",
+       group="missions", zero_or_low=True),
+    _p("req_troops", 0.3, 1e-6, 1.0, "share of capacity",
        "Troops a mission requires, as a share of its nations' total troop capacity.",
-       group="missions"),
-    _p("req_enablers", 0.3, 0.0, 1.0, "share of capacity",
+       group="missions", zero_or_low=True),
+    _p("req_enablers", 0.3, 1e-6, 1.0, "share of capacity",
        "Enablers a mission requires, as a share of its nations' total enabler capacity.",
-       group="missions"),
+       group="missions", zero_or_low=True),
     _p("mission_duration", 0, 0, 1000, "cycles",
        "Cycles before a mission ends and a new one (new region) replaces it; 0 = open-ended.",
        group="missions"),
@@ -351,3 +353,29 @@ def parse_value(name: str, text: str) -> Any:
         except ValueError:
             raise ParameterError(f"{name}: got {text!r}, expected {p.allowed}") from None
     return text
+
+
+def markdown_table() -> str:
+    """The parameter table of docs/ODD.md, grouped as in the registry."""
+    rows = ["| parameter | default | allowed | unit | meaning |", "|---|---|---|---|---|"]
+    group = None
+    for p in PARAMETERS.values():
+        if p.group != group:
+            group = p.group
+            rows.append(f"| **{group}** | | | | |")
+        rows.append(f"| `{p.name}` | {p.default} | {p.allowed} | {p.unit} | {p.meaning} |")
+    return "\n".join(rows)
+
+
+TABLE_START, TABLE_END = "<!-- parameters: start -->", "<!-- parameters: end -->"
+
+
+def update_odd(path: str = "docs/ODD.md") -> None:
+    """Rewrite the table between the markers in docs/ODD.md from the registry."""
+    from pathlib import Path
+
+    doc = Path(path)
+    text = doc.read_text()
+    head, rest = text.split(TABLE_START)
+    _, tail = rest.split(TABLE_END)
+    doc.write_text(f"{head}{TABLE_START}\n{markdown_table()}\n{TABLE_END}{tail}")

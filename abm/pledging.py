@@ -30,10 +30,10 @@ def social_ratio(
     ...              0.745, 0.5, 0.6)
     array([0.745, 0.   , 0.25 , 0.   , 0.6  ])
     """
-    return _Schedules(strategy, cc_slope, hump_peak, level)(belief)
+    return Schedules(strategy, cc_slope, hump_peak, level)(belief)
 
 
-class _Schedules:
+class Schedules:
     """The four contribution schedules as masks, so a conference round costs a few ufuncs."""
 
     def __init__(self, strategy, cc_slope, hump_peak, level):
@@ -113,12 +113,28 @@ def gap_closing(
     >>> float(gap_closing(np.array(1.8), np.array(1.0), np.array(1e12), np.array(10.0),
     ...                   np.array(4.0)))
     6.0
+    >>> float(gap_closing(np.array(0.5), np.array(-1.0), np.array(1e12), np.array(10.0),
+    ...                   np.array(4.0)))
+    inf
     """
-    positive = net_cost > 0
-    ratio = np.minimum(np.divide(benefit_slope, net_cost, out=np.ones_like(net_cost),
-                                 where=positive), 1.0)
-    preferred = np.where(positive, ratio ** exponent * requirement, np.inf)
-    return np.maximum(preferred - others, 0.0)
+    return _GapClosing(net_cost, exponent, requirement)(benefit_slope, others)
+
+
+class _GapClosing:
+    """gap_closing with what stays fixed during a conference computed once."""
+
+    def __init__(self, net_cost, exponent, requirement):
+        positive = net_cost > 0
+        self.inverse_cost = np.divide(1.0, net_cost, out=np.zeros(np.shape(net_cost)),
+                                      where=positive)
+        self.unlimited = np.where(positive, 0.0, np.inf)  # private benefits exceed costs
+        self.exponent = exponent
+        self.requirement = requirement
+
+    def __call__(self, benefit_slope, others):
+        ratio = np.minimum(benefit_slope * self.inverse_cost, 1.0)
+        preferred = ratio ** self.exponent * self.requirement + self.unlimited
+        return np.maximum(preferred - others, 0.0)
 
 
 def conference(
@@ -133,25 +149,22 @@ def conference(
     participating: np.ndarray,
     trust: np.ndarray,
     memory: np.ndarray,
-    strategy: np.ndarray,
+    schedules: Schedules,
     shock: np.ndarray,
-    cost_above: np.ndarray,
-    cost_below: np.ndarray,
+    costs: np.ndarray,
     rounds: int,
-    cc_slope: float,
-    hump_peak: float,
-    unconditional_level: float,
     assessed: bool,
     manual: dict[int, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """Rounds of pledging until pledges settle or ``rounds`` is reached.
 
     Round 1 rests on each nation's memory of what others delivered; later rounds on the
     pledges on the table, each discounted by the nation's trust in its author (trust is the
-    expected share of a pledge that will be delivered). Returns pledges (m, n, c) and the
-    final beliefs (m, n).
+    expected share of a pledge that will be delivered). ``costs`` stacks the net marginal
+    costs above and below the fair share (2, m, n, c). Returns the pledges (m, n, c).
     """
-    part = participating[:, :, None]
+    if fair.size == 0:  # no missions (every member has left the laboratory groups)
+        return np.zeros_like(fair)
     fair_value = (fair * unit_cost).sum(axis=2)
     others_fair = fair.sum(axis=1, keepdims=True) - fair
     others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
@@ -159,44 +172,44 @@ def conference(
                             where=requirement > 0)[:, None, :]
     exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
     slope_base = (value * quality[:, None])[:, :, None] * (weight[:, None, :] * inverse_req)
+    weights = weight[:, None, :]
     # Both net costs at once: above the fair share, and below it (with the expected penalty).
-    costs = np.stack([cost_above, cost_below])
-    req = requirement[:, None, :]
-    schedules = _Schedules(strategy, cc_slope, hump_peak, unconditional_level)
-    cap = capacity[None, :, :]
-    belief = np.broadcast_to(memory, participating.shape)
+    selfish_pledge = _GapClosing(costs, exponent, requirement[:, None, :])
+    ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
+    shocked = shock[:, None] * fair
+    belief = memory[None, :]
     pledge = np.zeros_like(fair)
     for k in range(rounds):
         if k == 0:
             others = belief[:, :, None] * others_fair
+            planned = others
         else:
             others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges of others
             expected_value = (pledge * unit_cost).sum(axis=2) @ trust.T
             belief = np.divide(expected_value, others_fair_value,
                                out=np.zeros_like(expected_value), where=others_fair_value > 0)
-        coverage = np.minimum(np.maximum((others + pledge) * inverse_req,
-                                         _MIN_EXPECTED_COVERAGE), 1.0)
-        powered = coverage ** weight[:, None, :]
+            planned = others + pledge
+        coverage = np.minimum(np.maximum(planned * inverse_req, _MIN_EXPECTED_COVERAGE), 1.0)
+        powered = coverage ** weights
         rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
-        above, below = gap_closing(slope_base * rest, costs, exponent, req, others)
-        selfish = np.maximum(above, np.minimum(fair, below))
-        social = schedules(belief)
-        new = np.maximum(np.maximum(selfish, social[:, :, None] * fair) + shock[:, None] * fair,
-                         0.0)
+        above, below = selfish_pledge(slope_base * rest, others)
+        new = np.maximum(above, np.minimum(fair, below))
+        np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
+        new += shocked
         if assessed:
             new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
         for nation, offer in manual.items():
             new[:, nation, :] = offer
-        new = np.where(part, np.minimum(new, cap), 0.0)
-        total = new.sum(axis=0)
+        new = np.minimum(np.maximum(new, 0.0), ceiling)
         if new.shape[0] > 1:  # missions compete for the same capacity
+            total = new.sum(axis=0)
             new *= np.minimum(1.0, np.divide(capacity, total, out=np.ones_like(total),
                                              where=total > 0))[None, :, :]
-        settled = np.abs(new - pledge).max(initial=0.0) <= 1e-9 * (1.0 + new.max(initial=0.0))
+        settled = k + 1 < rounds and np.abs(new - pledge).max() <= 1e-9 * (1.0 + new.max())
         pledge = new
         if settled:
             break
-    return pledge, np.array(belief)
+    return pledge
 
 
 def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray) -> np.ndarray:

@@ -44,6 +44,12 @@ def update_trust(
     """Move every nation's trust in each observed partner towards its reliability (in place)."""
     if rate == 0 or not observed.any():
         return
+    if observed.all():
+        delta = reliability[None, :] - trust
+        delta *= np.where(delta < 0, min(1.0, rate * asymmetry), rate)
+        trust += delta
+        np.fill_diagonal(trust, 0.0)
+        return
     cols = np.flatnonzero(observed)
     block = trust[:, cols]
     delta = reliability[cols][None, :] - block
@@ -71,19 +77,21 @@ def count_blocs(trust: np.ndarray, members: np.ndarray, threshold: float) -> int
     >>> count_blocs(t, np.array([True, True, True]), 0.5)
     2
     """
-    idx = np.flatnonzero(members)
-    if len(idx) == 0:
+    k = int(members.sum())
+    if k == 0:
         return 0
-    sub = trust[np.ix_(idx, idx)] >= threshold
-    mutual = sub & sub.T
-    if len(idx) > 200:
-        return int(connected_components(mutual, directed=False)[0])
-    # Small graphs: min-label propagation with pointer jumping beats scipy's set-up cost.
-    np.fill_diagonal(mutual, True)
-    labels = np.arange(len(idx))
+    sub = trust if k == len(members) else trust[np.ix_(members, members)]
+    linked = sub >= threshold
+    linked &= linked.T
+    if k > 64:
+        return int(connected_components(linked, directed=False)[0])
+    # Small graphs: square the reachability matrix until it stops growing (a few matrix
+    # products), then count nodes that are the lowest index of their component.
+    np.fill_diagonal(linked, True)
+    reach = linked.astype(np.float32)
     while True:
-        new = np.where(mutual, labels[None, :], len(idx)).min(axis=1)
-        new = new[new]
-        if np.array_equal(new, labels):
-            return int(len(np.unique(labels)))
-        labels = new
+        grown = (reach @ reach > 0).astype(np.float32)
+        if np.array_equal(grown, reach):
+            break
+        reach = grown
+    return int((reach.argmax(axis=1) == np.arange(k)).sum())

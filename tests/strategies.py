@@ -27,7 +27,8 @@ def _value(name):
     if p.kind is bool:
         return st.booleans()
     high = min(p.high, 10.0)
-    return st.floats(p.low, high, allow_nan=False, allow_infinity=False)
+    values = st.floats(p.low, high, allow_nan=False, allow_infinity=False)
+    return st.one_of(st.just(0.0), values) if p.zero_or_low else values
 
 
 @st.composite

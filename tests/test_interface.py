@@ -10,7 +10,14 @@ import pytest
 
 import abm
 from abm.cli import main
-from abm.parameters import PARAMETERS, ParameterError, validate
+from abm.parameters import (
+    PARAMETERS,
+    TABLE_END,
+    TABLE_START,
+    ParameterError,
+    markdown_table,
+    validate,
+)
 from abm.runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +65,7 @@ def test_presets_exist_and_are_valid():
     ({"burden_rule": "fair"}, "burden_rule"), ({"share_hump": 0.5}, "share_"),
     ({"rematch": "yes"}, "rematch"), ({"group_size": 50}, "group_size"),
     ({"req_funds": 0, "req_troops": 0, "req_enablers": 0}, "req_funds"),
+    ({"req_troops": 1e-9}, "req_troops"),
 ])
 def test_bad_parameters_name_the_field(params, field):
     with pytest.raises(ParameterError) as err:
@@ -70,14 +78,14 @@ def test_every_parameter_has_unit_range_and_meaning():
     for p in PARAMETERS.values():
         assert p.meaning and p.unit and p.allowed
         if p.kind in (int, float):
-            assert p.low <= p.default <= p.high
+            assert p.low <= p.default <= p.high or (p.zero_or_low and p.default == 0)
 
 
 def test_odd_documents_every_parameter():
     odd = (ROOT / "docs" / "ODD.md").read_text()
-    missing = [p.name for p in PARAMETERS.values()
-               if f"| `{p.name}` | {p.default} | {p.allowed} | {p.unit} |" not in odd]
-    assert not missing, f"docs/ODD.md's parameter table is out of date for {missing}"
+    assert f"{TABLE_START}\n{markdown_table()}\n{TABLE_END}" in odd, (
+        "docs/ODD.md's parameter table is out of date: run `make docs`")
+    assert all(f"`{name}`" in odd for name in PARAMETERS)
 
 
 def test_cli_run_writes_tidy_files_and_summary(tmp_path, capsys):
