@@ -50,10 +50,11 @@ def negotiate(
     if unanimity:
         # Candidates on the segment from the compromise to the centre of the pool's range;
         # the first one every pool member accepts is the mandate.
-        big = np.where(pool[..., None], positions, np.inf)
-        small = np.where(pool[..., None], positions, -np.inf)
-        centre = 0.5 * (big.min(axis=1) + small.max(axis=1))
-        centre = np.where(np.isfinite(centre), centre, mandate)
+        inside = pool[..., None]
+        empty = ~pool.any(axis=1)[:, None]
+        low = np.where(empty, 0.0, np.where(inside, positions, np.inf).min(axis=1))
+        high = np.where(empty, 0.0, np.where(inside, positions, -np.inf).max(axis=1))
+        centre = np.where(empty, mandate, 0.5 * (low + high))
         candidates = mandate[:, None, :] + _STEPS[None, :, None] * (centre - mandate)[:, None, :]
         far = np.where(pool[:, None, :], _distances(positions, candidates), 0.0).max(axis=2)
         ok = far <= tolerance + 1e-12

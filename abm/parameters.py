@@ -30,7 +30,6 @@ class Parameter:
     choices: tuple[str, ...] | None = None
     kind: type = float
     optional: bool = False  # None is allowed (a file path that may be absent)
-    zero_or_low: bool = False  # the range is "0, or [low, high]" (0 switches it off)
 
     @property
     def allowed(self) -> str:
@@ -41,8 +40,7 @@ class Parameter:
         if self.kind is str:
             return "a path to a CSV file, or none"
         word = "an integer" if self.kind is int else "a number"
-        zero = "0 or " if self.zero_or_low else ""
-        return f"{zero}{word} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+        return f"{word} in [{_fmt(self.low)}, {_fmt(self.high)}]"
 
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
@@ -72,9 +70,16 @@ class Parameter:
             value = int(value)
         else:
             value = float(value)
-        if not (self.low <= value <= self.high) and not (self.zero_or_low and value == 0):
+        if value != 0 and abs(value) < TINY:
+            raise ParameterError(f"{self.name}: got {value!r}, expected 0 or a magnitude of at "
+                                 f"least {TINY:g} in [{_fmt(self.low)}, {_fmt(self.high)}]")
+        if not (self.low <= value <= self.high):
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
         return value
+
+
+# Smaller non-zero magnitudes mean nothing in this model and would overflow its inverses.
+TINY = 1e-9
 
 
 def _fmt(x: float | None) -> str:
@@ -186,15 +191,15 @@ _P = [
     # --- Missions --------------------------------------------------------------------------------
     _p("n_missions", 1, 1, 10, "missions",
        "Missions running at once, competing for the same capacities.", group="missions"),
-    _p("req_funds", 0.3, 1e-6, 1.0, "share of capacity",
+    _p("req_funds", 0.3, 0.0, 1.0, "share of capacity",
        "Funds a mission requires, as a share of its nations' total funds capacity.",
-       group="missions", zero_or_low=True),
-    _p("req_troops", 0.3, 1e-6, 1.0, "share of capacity",
+       group="missions"),
+    _p("req_troops", 0.3, 0.0, 1.0, "share of capacity",
        "Troops a mission requires, as a share of its nations' total troop capacity.",
-       group="missions", zero_or_low=True),
-    _p("req_enablers", 0.3, 1e-6, 1.0, "share of capacity",
+       group="missions"),
+    _p("req_enablers", 0.3, 0.0, 1.0, "share of capacity",
        "Enablers a mission requires, as a share of its nations' total enabler capacity.",
-       group="missions", zero_or_low=True),
+       group="missions"),
     _p("mission_duration", 0, 0, 1000, "cycles",
        "Cycles before a mission ends and a new one (new region) replaces it; 0 = open-ended.",
        group="missions"),

@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from abm.parameters import PARAMETERS
+from abm.parameters import PARAMETERS, TINY
 
 # Small populations keep each example fast; everything else ranges over its allowed values.
 _NUMERIC = ["inequality", "income_spread", "income_size_correlation", "divergence",
@@ -27,8 +27,8 @@ def _value(name):
     if p.kind is bool:
         return st.booleans()
     high = min(p.high, 10.0)
-    values = st.floats(p.low, high, allow_nan=False, allow_infinity=False)
-    return st.one_of(st.just(0.0), values) if p.zero_or_low else values
+    return st.floats(p.low, high, allow_nan=False, allow_infinity=False).map(
+        lambda v: 0.0 if abs(v) < TINY else v)
 
 
 @st.composite

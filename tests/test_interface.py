@@ -65,7 +65,7 @@ def test_presets_exist_and_are_valid():
     ({"burden_rule": "fair"}, "burden_rule"), ({"share_hump": 0.5}, "share_"),
     ({"rematch": "yes"}, "rematch"), ({"group_size": 50}, "group_size"),
     ({"req_funds": 0, "req_troops": 0, "req_enablers": 0}, "req_funds"),
-    ({"req_troops": 1e-9}, "req_troops"),
+    ({"req_troops": 1e-12}, "req_troops"),
 ])
 def test_bad_parameters_name_the_field(params, field):
     with pytest.raises(ParameterError) as err:
@@ -78,7 +78,7 @@ def test_every_parameter_has_unit_range_and_meaning():
     for p in PARAMETERS.values():
         assert p.meaning and p.unit and p.allowed
         if p.kind in (int, float):
-            assert p.low <= p.default <= p.high or (p.zero_or_low and p.default == 0)
+            assert p.low <= p.default <= p.high
 
 
 def test_odd_documents_every_parameter():

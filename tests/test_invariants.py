@@ -10,7 +10,7 @@ from abm.population import CAPABILITIES
 
 from .strategies import valid_params
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -49,7 +49,7 @@ def test_accounting_and_bounds_hold(params, seed):
     assert rho.between(-1 - 1e-12, 1 + 1e-12).all()
 
 
-@settings(max_examples=15, deadline=None)
+@settings(deadline=None)
 @given(valid_params(), st.integers(0, 2**32 - 1))
 def test_same_seed_same_output_bit_for_bit(params, seed):
     _, frame_a, nations_a = _run(params, seed, steps=4)
