@@ -13,22 +13,23 @@ import numpy as np
 
 
 def observed_partner_ratio(
-    contribution: np.ndarray, fair_value: np.ndarray, pool: np.ndarray, launched: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    contribution: np.ndarray, others_fair: np.ndarray, seen: np.ndarray, count: np.ndarray
+) -> np.ndarray:
     """What the others in each nation's missions delivered relative to their fair shares.
 
-    contribution, fair_value, pool: (m, n). Returns the ratio averaged over the launched
-    missions each nation belongs to, and whether it saw any.
+    contribution (m, n); others_fair (m, n): the fair-share value of everyone else in the
+    mission; seen (m, n): the nation belongs to the mission's pool and the mission launched;
+    count (n,): how many such missions. Returns the ratio averaged over those missions.
+
+    >>> observed_partner_ratio(np.array([[2.0, 1.0, 0.0]]), np.array([[4.0, 4.0, 4.0]]),
+    ...                        np.array([[True, True, True]]), np.array([1, 1, 1]))
+    array([0.25, 0.5 , 0.75])
     """
-    seen = pool & launched[:, None]
     others_value = contribution.sum(axis=1, keepdims=True) - contribution
-    others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
     ratio = np.divide(others_value, others_fair, out=np.zeros_like(others_value),
                       where=others_fair > 0)
-    count = seen.sum(axis=0)
-    mean = np.divide((ratio * seen).sum(axis=0), count, out=np.zeros(pool.shape[1]),
+    return np.divide((ratio * seen).sum(axis=0), count, out=np.zeros(seen.shape[1]),
                      where=count > 0)
-    return mean, count > 0
 
 
 def update_beliefs(belief: np.ndarray, observation: np.ndarray, seen: np.ndarray,

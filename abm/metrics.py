@@ -1,8 +1,13 @@
-"""Closed-form summary statistics used in the outputs (tested exactly)."""
+"""Statistics of the outputs, row by row over a (steps x nations) array with a mask of the
+members (vectorised across steps), and scalar forms for one set of values.
+
+Each is tested exactly against a reference (scipy's Spearman, the mean-difference Gini).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import rankdata
 
 
 def gini(x: np.ndarray) -> float:
@@ -13,48 +18,17 @@ def gini(x: np.ndarray) -> float:
     >>> gini(np.array([0.0, 0.0, 0.0, 1.0]))
     0.75
     """
-    n = len(x)
-    total = x.sum()
-    if n == 0 or total <= 0:
-        return 0.0
-    ranked = np.sort(x)
-    return float(2.0 * (np.arange(1, n + 1) * ranked).sum() / (n * total) - (n + 1) / n)
+    return float(masked_gini(x[None, :], np.ones((1, len(x)), bool))[0])
 
 
-def spearman(x: np.ndarray, y: np.ndarray, x_ranks: np.ndarray | None = None) -> float:
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
     """Spearman rank correlation with average ranks for ties; NaN if fewer than 3 values or
-    either variable is constant. ``x_ranks`` may pass x's ranks when they are known.
+    either variable is constant.
 
     >>> spearman(np.array([1.0, 2.0, 3.0]), np.array([10.0, 30.0, 20.0]))
     0.5
     """
-    if len(x) < 3:
-        return float("nan")
-    rx = average_ranks(x) if x_ranks is None else x_ranks.copy()
-    ry = average_ranks(y)
-    rx -= rx.mean()
-    ry -= ry.mean()
-    denom = np.sqrt((rx * rx).sum() * (ry * ry).sum())
-    return float((rx * ry).sum() / denom) if denom > 0 else float("nan")
-
-
-def average_ranks(x: np.ndarray) -> np.ndarray:
-    """Ranks from 1, ties sharing their average rank (as scipy.stats.rankdata, faster for the
-    small arrays of one run).
-
-    >>> average_ranks(np.array([3.0, 1.0, 3.0, 2.0]))
-    array([3.5, 1. , 3.5, 2. ])
-    """
-    order = np.argsort(x, kind="stable")
-    ordered = x[order]
-    new = np.empty(len(x), dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(x))
-    ranks = np.empty(len(x))
-    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
-    return ranks
+    return float(masked_spearman(x[None, :], y[None, :], np.ones((1, len(x)), bool))[0])
 
 
 def hhi(x: np.ndarray) -> float:
@@ -63,8 +37,54 @@ def hhi(x: np.ndarray) -> float:
     >>> hhi(np.array([1.0, 1.0, 2.0]))
     0.375
     """
-    total = x.sum()
-    if total <= 0:
-        return 0.0
-    share = x / total
-    return float((share * share).sum())
+    return float(masked_hhi(x[None, :], np.ones((1, len(x)), bool))[0])
+
+
+def masked_mean(x: np.ndarray, mask: np.ndarray, empty: float) -> np.ndarray:
+    """Row means over the masked entries (``empty`` where a row has none)."""
+    count = mask.sum(axis=1)
+    return np.divide(np.where(mask, x, 0.0).sum(axis=1), count,
+                     out=np.full(len(count), empty, dtype=float), where=count > 0)
+
+
+def masked_gini(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Gini coefficient of each row's masked entries (0 where they sum to 0).
+
+    >>> masked_gini(np.array([[0.0, 0.0, 0.0, 1.0, 9.0]]),
+    ...             np.array([[True, True, True, True, False]]))
+    array([0.75])
+    """
+    n = mask.sum(axis=1)
+    ordered = np.sort(np.where(mask, x, np.inf), axis=1)  # members first, in order
+    ordered[~np.isfinite(ordered)] = 0.0
+    total = ordered.sum(axis=1)
+    weighted = (np.arange(1, x.shape[1] + 1) * ordered).sum(axis=1)
+    safe = (n > 0) & (total > 0)
+    return np.where(safe, 2.0 * weighted / np.where(safe, n * total, 1.0)
+                    - (n + 1) / np.maximum(n, 1), 0.0)
+
+
+def masked_hhi(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Herfindahl index of each row's masked entries (0 where they sum to 0)."""
+    kept = np.where(mask, x, 0.0)
+    total = kept.sum(axis=1)
+    return np.divide((kept * kept).sum(axis=1), total * total, out=np.zeros(len(total)),
+                     where=total > 0)
+
+
+def masked_ranks(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Average ranks (ties share their mean rank) of each row's masked entries, centred on
+    their mean; 0 outside the mask."""
+    ranks = rankdata(np.where(mask, x, np.nan), axis=1, nan_policy="omit")
+    count = mask.sum(axis=1, keepdims=True)
+    return np.where(mask, ranks - (count + 1) * 0.5, 0.0)
+
+
+def masked_spearman(x: np.ndarray, y: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Spearman correlation of x and y over each row's masked entries; NaN where fewer than
+    3 entries or either is constant."""
+    rx, ry = masked_ranks(x, mask), masked_ranks(y, mask)
+    sxy = (rx * ry).sum(axis=1)
+    denom = np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+    valid = (mask.sum(axis=1) >= 3) & (denom > 0)
+    return np.divide(sxy, denom, out=np.full(len(sxy), np.nan), where=valid)

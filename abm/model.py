@@ -18,28 +18,20 @@ from mesa.agent import AgentSet
 
 from . import accountability, adaptation, delivery, negotiation, outcome, pledging, trust
 from .agents import Nation
-from .metrics import average_ranks, gini, hhi, spearman
 from .parameters import ParameterError, validate
 from .population import (
     CAPABILITIES,
     CONDITIONAL,
     ENABLERS,
     FUNDS,
-    STRATEGIES,
     TROOPS,
     UNCONDITIONAL,
     from_frame,
     generate,
     read_nations_file,
 )
+from .recording import Recorder
 from .version import __version__
-
-NATION_COLUMNS = (
-    "member", "participating", "strategy", "pledge_funds", "pledge_troops", "pledge_enablers",
-    "delivered_funds", "delivered_troops", "delivered_enablers", "fair_share", "contribution",
-    "contribution_ratio", "contribution_pct", "burden", "benefit", "cost", "sanction", "payoff",
-    "trust_given", "trust_received", "belief", "political_will",
-)
 
 
 @dataclass
@@ -57,6 +49,14 @@ class Mandates:
     costs: np.ndarray  # (2, m, n, c) net marginal costs above / below the fair share
     participating: np.ndarray  # (n,)
     dissent: int
+    conference: pledging.Conference
+    partner_weight: np.ndarray  # (m, n): 1 / (partners in the mission) for participants
+    missions_joined: np.ndarray  # (n,) at least 1
+    others_fair_value: np.ndarray  # (m, n) fair-share value of the others in each mission
+    seen: np.ndarray  # (m, n) pool of a launched mission
+    seen_count: np.ndarray  # (n,)
+    pool_size: np.ndarray  # (m,)
+    pool_regions: np.ndarray  # (m,)
 
 
 @dataclass
@@ -108,7 +108,6 @@ class CoalitionModel(mesa.Model):
         self.salience = traits.salience
         self.strategy = traits.strategy
         self.size = self.gdp / self.gdp.mean()
-        self._gdp_ranks = average_ranks(self.gdp)
         self.capacity = np.column_stack([
             traits.funds_share * self.gdp,
             p["troops_per_thousand"] * self.population / 1000.0,
@@ -134,6 +133,10 @@ class CoalitionModel(mesa.Model):
         # never mutated, when they change).
         self._pools: tuple = (None, None)
         self._mandates: Mandates | None = None
+        self._no_payments = np.zeros(n)
+        self.payoff_scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
+        self.enabler_price = p["enabler_cost"] * (1.0 - p["pool_discount"])
+        self.hub_bonus = p["hub_bonus"] if p["logistics_hub"] else 0.0
         self._schedules: tuple = (None, None)
         # Penalty a nation expects per unit it falls short of the bar, as a share of its cost.
         punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
@@ -150,12 +153,12 @@ class CoalitionModel(mesa.Model):
             * self.capacity.sum(axis=0))
         self._new_missions(p["n_missions"] if not self.grouped else 0)
         self.nations = [Nation(self, i) for i in range(n)]
-        # Outputs are kept as arrays per step and turned into frames on demand: Mesa's
-        # DataCollector deep-copies every reporter value every step, which cost a third of a
-        # default run's time.
-        self.metrics: dict[str, float] = {}
-        self._model_records: list[list[float]] = []
-        self._nation_records: list[tuple[int, list[np.ndarray]]] = []
+        # Outputs are kept as raw arrays per step, and frames and statistics over nations are
+        # made on demand (recording.py): Mesa's DataCollector deep-copies every reporter value
+        # every step, which cost a third of a default run's time.
+        self.metrics: dict[str, float] = {}  # this step's statistics that need live state
+        self.recorder = Recorder(self.names, self.region, self.gdp, self.gdp_per_capita,
+                                 self.capacity[:, FUNDS])
 
     @classmethod
     def from_preset(cls, preset: str, rng: Any = None, **overrides: Any) -> CoalitionModel:
@@ -173,6 +176,7 @@ class CoalitionModel(mesa.Model):
         self.previous_contributors = np.zeros((count, self.n), dtype=bool)
         self.requirement = (np.tile(self._coalition_requirement, (count, 1))
                             if requirement is None else requirement)
+        self.required_total = self.requirement.sum(axis=0).tolist()
         required = self.requirement > 0
         self.weight = required / np.maximum(required.sum(axis=1, keepdims=True), 1)
         risk = np.full(count, p["mission_risk"])
@@ -246,11 +250,21 @@ class CoalitionModel(mesa.Model):
         np.subtract(unit_cost * (1.0 - private_rate[:, :, None]), self.reimbursement, out=costs[0])
         np.subtract(costs[0], self.expected_penalty * unit_cost, out=costs[1])
         fair_value = (fair * unit_cost).sum(axis=2)
+        seen = pool & launched[:, None]
         return Mandates(
             key=(pool, self.mission_region), part=part, launched=launched, value=value,
             fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
             private_rate=private_rate, costs=costs, participating=part.any(axis=0),
-            dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()))
+            dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()),
+            conference=pledging.Conference(
+                fair=fair, unit_cost=unit_cost, capacity=self.capacity,
+                requirement=self.requirement, weight=self.weight, participating=part,
+                costs=costs, assessed=p["burden_rule"] == "assessed"),
+            partner_weight=part / np.maximum(n_part - 1, 1)[:, None],
+            missions_joined=np.maximum(part.sum(axis=0), 1),
+            others_fair_value=fair_value.sum(axis=1, keepdims=True) - fair_value,
+            seen=seen, seen_count=seen.sum(axis=0), pool_size=pool.sum(axis=1),
+            pool_regions=((pool @ self.region_onehot) > 0).sum(axis=1))
 
     # --- one mandate cycle -----------------------------------------------------------------------
     def step(self) -> None:
@@ -274,49 +288,41 @@ class CoalitionModel(mesa.Model):
         unit_cost = self.unit_cost
 
         # 2. Pledging conference, then side-payments
-        costs = mandates.costs
-        cost_above = costs[0]
         shock = rng.standard_normal(n) * p["noise"]
         if self._schedules[0] is not self.strategy:
             self._schedules = (self.strategy, pledging.Schedules(
                 self.strategy, p["cc_slope"], p["hump_peak"], p["unconditional_level"]))
-        pledge = pledging.conference(
-            fair=fair, unit_cost=unit_cost, capacity=self.capacity, requirement=self.requirement,
-            weight=self.weight, value=value, quality=self.quality, participating=part,
-            trust=self.trust, memory=self.belief, schedules=self._schedules[1], shock=shock,
-            costs=costs, rounds=p["pledging_rounds"], assessed=p["burden_rule"] == "assessed",
+        pledge = mandates.conference(
+            value=value * self.quality[:, None], trust=self.trust, memory=self.belief,
+            schedules=self._schedules[1], shock=shock, rounds=p["pledging_rounds"],
             manual=self.manual)
         pledge = pledging.trim_to_requirement(pledge, self.requirement)
-        paid = np.zeros(n)
-        received = np.zeros(n)
+        paid = received = self._no_payments
         if p["side_payments"] and p["req_troops"] > 0:
-            pledge, paid, received = self._side_payments(pledge, part, value, cost_above)
+            pledge, paid, received = self._side_payments(pledge, part, value,
+                                                         mandates.costs[0])
 
         # 3. Delivery
-        if len(part):
-            partners = part.sum(axis=0) > 0
-            counts = part.sum(axis=1, keepdims=True) - part
-            mean_trust = np.divide(part @ self.trust.T, counts, out=np.zeros(part.shape),
-                                   where=counts > 0)
-            self.partner_trust = np.where(
-                partners, (mean_trust * part).sum(axis=0) / np.maximum(part.sum(axis=0), 1),
-                self.partner_trust)
+        self.partner_trust = np.where(
+            mandates.participating,
+            ((mandates.partner_weight @ self.trust.T) * part).sum(axis=0)
+            / mandates.missions_joined,
+            self.partner_trust)
         chance = delivery.renege_probability(p["renege_propensity"], self.strategy, self.will,
                                              self.partner_trust, self.deterrence)
         share = delivery.delivery_share(chance, self.will, rng.random(n))
         delivered = pledge * share[None, :, None]
 
         # 4. Outcome
-        enabler_price = p["enabler_cost"] * (1.0 - p["pool_discount"])
-        totals = outcome.effective_delivery(delivered, p["pooled_fund"], enabler_price,
-                                            p["hub_bonus"] if p["logistics_hub"] else 0.0)
+        totals = outcome.effective_delivery(delivered, p["pooled_fund"], self.enabler_price,
+                                            self.hub_bonus)
         cover = outcome.coverage(totals, self.requirement) * launched[:, None]
         delivered_value = (delivered * unit_cost).sum(axis=2)
         contributors = delivered_value > 1e-12
         interop = outcome.interoperability(delivered_value, self.interop_cost, self.experience)
         effectiveness = outcome.cobb_douglas(cover, self.weight) * interop * launched
-        legit = outcome.legitimacy(contributors, pool, self.region_onehot,
-                                   p["legitimacy_weight"]) * launched
+        legit = outcome.legitimacy(contributors, mandates.pool_size, mandates.pool_regions,
+                                   self.region_onehot, p["legitimacy_weight"]) * launched
         self.experience = outcome.update_experience(self.experience, delivered_value,
                                                     self.previous_contributors,
                                                     p["experience_rate"])
@@ -326,15 +332,15 @@ class CoalitionModel(mesa.Model):
         # 5. Payoffs (before accountability, which only subtracts)
         own_cost = delivered_value.sum(axis=0)
         public = (value * (effectiveness * legit)[:, None]).sum(axis=0)
-        soldiers = delivered[:, :, TROOPS].sum(axis=0)
-        private = ((mandates.private_rate * delivered_value).sum(axis=0)
-                   + self.reimbursement[TROOPS] * soldiers + received)
+        private = (mandates.private_rate * delivered_value).sum(axis=0) + received
+        if self.reimbursement[TROOPS]:
+            private += self.reimbursement[TROOPS] * delivered[:, :, TROOPS].sum(axis=0)
 
         # 6. Accountability
         short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
         detected = rng.random(n) < p["monitoring"]
         sanction = p["sanction_rate"] * short.sum(axis=0) * detected
-        punish_cost = np.zeros(n)
+        punish_cost = 0.0
         if p["peer_punishment"]:
             did_part = delivered_value >= 0.5 * mandates.fair_value
             reciprocal = (self.strategy == CONDITIONAL) | (self.strategy == UNCONDITIONAL)
@@ -349,45 +355,48 @@ class CoalitionModel(mesa.Model):
         # 7. Trust update
         contribution = own_cost + paid
         fair_total = mandates.fair_total
-        pledged_value = (pledge * unit_cost).sum(axis=2).sum(axis=0)
-        participating = mandates.participating
+        pledged_value = (pledge * unit_cost).sum(axis=(0, 2))
         reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
                                                  p["fairness_weight"])
-        trust.update_trust(self.trust, reliability, participating, p["trust_learning"],
+        trust.update_trust(self.trust, reliability, mandates.participating, p["trust_learning"],
                            p["trust_asymmetry"])
         trust.gossip(self.trust, self.region, self.region_onehot, p["gossip"])
 
         # 8. Adaptation and cohesion
-        mission_contribution = delivered_value + paid[None, :] * part / np.maximum(
-            part.sum(axis=0), 1)
-        observation, seen = adaptation.observed_partner_ratio(
-            mission_contribution, mandates.fair_value, pool, launched)
-        self.belief = adaptation.update_beliefs(self.belief, observation, seen,
-                                                p["belief_update"])
-        scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
-        self.running_payoff = 0.7 * self.running_payoff + 0.3 * self.payoff / scale
+        mission_contribution = delivered_value
+        if paid is not self._no_payments:  # side-payments count where the payer takes part
+            mission_contribution = delivered_value + paid * part / mandates.missions_joined
+        observation = adaptation.observed_partner_ratio(
+            mission_contribution, mandates.others_fair_value, mandates.seen,
+            mandates.seen_count)
+        self.belief = adaptation.update_beliefs(self.belief, observation,
+                                                mandates.seen_count > 0, p["belief_update"])
+        self.running_payoff = 0.7 * self.running_payoff + 0.3 * self.payoff / self.payoff_scale
         if p["imitation"] > 0:
             self.strategy = adaptation.imitate(self.strategy, self.payoff / self.gdp,
                                                self.member, p["imitation"], rng)
         was_member = self.member
-        n_members = self.member.sum()
-        coalition_trust = (self.trust @ self.member) / np.maximum(n_members - self.member, 1)
-        self.member, self.streak, exits, rejoins = adaptation.cohesion(
-            self.member, coalition_trust, self.running_payoff, self.streak, p["exit_patience"],
-            p["exit_trust"], p["exit_payoff"], p["rejoin"])
+        exits = rejoins = 0
+        if p["exit_patience"]:
+            coalition_trust = (self.trust @ self.member) / np.maximum(
+                self.member.sum() - self.member, 1)
+            self.member, self.streak, exits, rejoins = adaptation.cohesion(
+                self.member, coalition_trust, self.running_payoff, self.streak,
+                p["exit_patience"], p["exit_trust"], p["exit_payoff"], p["rejoin"])
         self.exits_total += exits
 
         self._record(
-            pledge=pledge, delivered=delivered, part=part, launched=launched, cover=cover,
+            pledge=pledge, delivered=delivered, launched=launched, cover=cover,
             effectiveness=effectiveness, legit=legit, fair_total=fair_total,
             contribution=contribution, member=was_member, exits=exits, rejoins=rejoins,
+            pledged_value=pledged_value, delivered_value=delivered_value,
             benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
             dissent=mandates.dissent)
 
     def _side_payments(self, pledge, part, value, cost_above):
         gap, gain = pledging.troop_gap_value(pledge, self.requirement, self.weight)
         if not (gap > 1e-9).any():
-            return pledge, np.zeros(self.n), np.zeros(self.n)
+            return pledge, self._no_payments, self._no_payments
         per_soldier = np.divide(value * (self.quality * gain)[:, None], gap[:, None],
                                 out=np.zeros_like(value), where=gap[:, None] > 0)
         price = cost_above[:, :, TROOPS]
@@ -405,125 +414,71 @@ class CoalitionModel(mesa.Model):
         return deal.pledge, deal.paid, deal.received
 
     # --- outputs ---------------------------------------------------------------------------------
-    def _record(self, *, pledge, delivered, part, launched, cover, effectiveness, legit,
-                fair_total, contribution, member, exits, rejoins, benefit, cost, sanction, paid,
-                belief, dissent) -> None:
+    def _record(self, *, pledge, delivered, launched, cover, effectiveness, legit, fair_total,
+                contribution, member, exits, rejoins, benefit, cost, sanction, paid, belief,
+                dissent, pledged_value, delivered_value) -> None:
+        """Keep this step's raw arrays, and the statistics only this step can compute."""
         n = self.n
-        pledged = pledge.sum(axis=0)
-        given = delivered.sum(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(fair_total > 0, contribution / fair_total, np.nan)
-        burden = contribution / self.gdp
-        funds_cap = self.capacity[:, FUNDS]
-        pct = 100.0 * np.divide(given[:, FUNDS], funds_cap, out=np.zeros(n), where=funds_cap > 0)
-        trust_given = self.trust.sum(axis=1) / (n - 1)
-        trust_received = self.trust.sum(axis=0) / (n - 1)
-        # Members only; while everyone is a member (the common case) a slice avoids copies.
-        k_rec = int(member.sum())
-        sel = slice(None) if k_rec == n else member
-        m = self.metrics
-        total_pledged = pledged.sum(axis=0)
-        total_given = given.sum(axis=0)
-        required = self.requirement.sum(axis=0)
+        live = self.metrics
         missions = len(launched)
-        mean_cover = cover.sum(axis=0) / missions if missions else np.zeros(3)
+        mean_cover = (cover.sum(axis=0) / missions).tolist() if missions else [0.0] * 3
         for c, cap in enumerate(CAPABILITIES):
-            m[f"pledged_{cap}"] = float(total_pledged[c])
-            m[f"delivered_{cap}"] = float(total_given[c])
-            m[f"required_{cap}"] = float(required[c])
-            m[f"coverage_{cap}"] = float(mean_cover[c])
-        m["coverage_min"] = float(cover.min(axis=1).sum() / missions) if missions else 0.0
-        m["missions"] = missions
-        m["launched"] = int(launched.sum())
-        m["effectiveness"] = float(effectiveness.sum() / missions) if missions else 0.0
-        m["legitimacy"] = float(legit.sum() / missions) if missions else 0.0
-        m["success"] = (float((effectiveness * legit >= self.p["success_threshold"]).sum()
-                              / missions) if missions else 0.0)
-        pledged_value = float((pledge * self.unit_cost).sum())
-        delivered_value = float((delivered * self.unit_cost).sum())
-        m["fulfilment"] = delivered_value / pledged_value if pledged_value > 0 else 1.0
-        owed = member & (fair_total > 0)
-        n_owed = int(owed.sum())
-        m["free_riding_rate"] = float((ratio[owed] < 0.5).sum() / n_owed) if n_owed else 0.0
-        m["exploitation_rho"] = spearman(self.gdp[sel], burden[sel],
-                                         self._gdp_ranks if k_rec == n else None)
-        m["burden_gini"] = gini(burden[sel])
-        m["burden_hhi"] = hhi(contribution[sel])
+            live[f"required_{cap}"] = self.required_total[c]
+            live[f"coverage_{cap}"] = mean_cover[c]
+        if missions:
+            live["coverage_min"] = float(cover.min(axis=1).sum()) / missions
+            live["effectiveness"] = float(effectiveness.sum()) / missions
+            live["legitimacy"] = float(legit.sum()) / missions
+            live["success"] = float(
+                (effectiveness * legit >= self.p["success_threshold"]).sum()) / missions
+        else:
+            live.update(coverage_min=0.0, effectiveness=0.0, legitimacy=0.0, success=0.0)
+        live["missions"] = missions
+        live["launched"] = int(launched.sum())
+        promised = float(pledged_value.sum())
+        live["fulfilment"] = float(delivered_value.sum()) / promised if promised > 0 else 1.0
+        trust_given = self.trust.sum(axis=1)
         members = self.member
         k = int(members.sum())
         if k == n:
             pairs = n * (n - 1)
-            mean = float(self.trust.sum()) / pairs
-            m["mean_trust"] = mean
-            m["trust_sd"] = float(np.sqrt(max(float(np.vdot(self.trust, self.trust)) / pairs
-                                              - mean * mean, 0.0)))
+            mean = float(trust_given.sum()) / pairs
+            live["mean_trust"] = mean
+            live["trust_sd"] = max(float(np.vdot(self.trust, self.trust)) / pairs - mean * mean,
+                                   0.0) ** 0.5
         elif k > 1:
-            block = self.trust[np.ix_(members, members)]
-            values = block[~np.eye(k, dtype=bool)]
-            m["mean_trust"] = float(values.mean())
-            m["trust_sd"] = float(values.std())
+            values = self.trust[np.ix_(members, members)][~np.eye(k, dtype=bool)]
+            live["mean_trust"] = float(values.mean())
+            live["trust_sd"] = float(values.std())
         else:
-            m["mean_trust"] = float("nan")
-            m["trust_sd"] = float("nan")
-        m["trust_blocs"] = trust.count_blocs(self.trust, members, self.p["bloc_threshold"])
-        m["members"] = k
-        m["exited"] = n - k
-        m["exits"] = exits
-        m["rejoins"] = rejoins
-        m["retention"] = k / n
-        m["opt_outs"] = dissent
-        m["mean_belief"] = float(belief[sel].sum() / k_rec) if k_rec else float("nan")
-        m["mean_contribution_pct"] = float(pct[sel].sum() / k_rec) if k_rec else 0.0
-        m["side_payments"] = float(paid.sum())
-        m["sanctions"] = float(sanction.sum())
-        m["mean_payoff"] = float(self.payoff[sel].sum() / k_rec) if k_rec else 0.0
-        self._model_records.append(list(m.values()))
-        self._nation_records.append((self.steps, [
-            member, self._mandates.participating, self.strategy,
-            pledged[:, FUNDS], pledged[:, TROOPS], pledged[:, ENABLERS],
-            given[:, FUNDS], given[:, TROOPS], given[:, ENABLERS],
-            fair_total, contribution, ratio, pct, burden, benefit, cost, sanction,
-            self.payoff, trust_given, trust_received, belief, self.will,
-        ]))
+            live["mean_trust"] = live["trust_sd"] = float("nan")
+        live["trust_blocs"] = trust.count_blocs(self.trust, members, self.p["bloc_threshold"])
+        live["members"] = k
+        live["exited"] = n - k
+        live["exits"] = exits
+        live["rejoins"] = rejoins
+        live["retention"] = k / n
+        live["opt_outs"] = dissent
+        live["side_payments"] = float(paid.sum())
+        live["sanctions"] = float(sanction.sum())
+        others = n - 1
+        self.recorder.add(self.steps, live, (
+            member, self._mandates.participating, self.strategy, pledge.sum(axis=0),
+            delivered.sum(axis=0), fair_total, contribution, benefit, cost, sanction,
+            self.payoff, trust_given / others, self.trust.sum(axis=0) / others, belief,
+            self.will))
 
     def model_frame(self) -> pd.DataFrame:
         """One row per step: the coalition-level outcomes (tidy)."""
-        frame = pd.DataFrame(self._model_records, columns=list(MODEL_COLUMNS))
-        frame.insert(0, "step", np.array([s for s, _ in self._nation_records], dtype=int))
-        return frame
+        return self.recorder.model_frame()
 
     def nation_frame(self) -> pd.DataFrame:
         """One row per nation and step: pledges, deliveries, burden, payoff, trust (tidy)."""
-        n = self.n
-        steps = [s for s, _ in self._nation_records]
-        columns: dict[str, Any] = {
-            "step": np.repeat(np.array(steps, dtype=int), n),
-            "nation": np.tile(self.names, len(steps)),
-            "region": np.tile(self.region, len(steps)),
-            "gdp": np.tile(self.gdp, len(steps)),
-            "gdp_per_capita": np.tile(self.gdp_per_capita, len(steps)),
-        }
-        for j, name in enumerate(NATION_COLUMNS):
-            columns[name] = (np.concatenate([rec[j] for _, rec in self._nation_records])
-                             if steps else np.array([]))
-        frame = pd.DataFrame(columns)
-        frame["strategy"] = pd.Categorical.from_codes(frame["strategy"].astype(int),
-                                                      categories=list(STRATEGIES))
-        return frame
+        return self.recorder.nation_frame()
 
     def run_for(self, steps: int) -> None:
         for _ in range(steps):
             self.step()
 
-
-MODEL_COLUMNS = (
-    [f"{kind}_{cap}" for cap in CAPABILITIES
-     for kind in ("pledged", "delivered", "required", "coverage")]
-    + ["coverage_min", "missions", "launched", "effectiveness", "legitimacy", "success",
-       "fulfilment", "free_riding_rate", "exploitation_rho", "burden_gini", "burden_hhi",
-       "mean_trust", "trust_sd", "trust_blocs", "members", "exited", "exits", "rejoins",
-       "retention", "opt_outs", "mean_belief", "mean_contribution_pct", "side_payments",
-       "sanctions", "mean_payoff"]
-)
 
 __all__ = ["CoalitionModel", "Nation", "__version__"]

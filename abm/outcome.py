@@ -51,37 +51,38 @@ def cobb_douglas(cover: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return (cover ** weight).prod(axis=1)
 
 
-def interoperability(
-    contribution_value: np.ndarray, cost: float, experience: np.ndarray
-) -> np.ndarray:
+def interoperability(value: np.ndarray, cost: float, experience: np.ndarray) -> np.ndarray:
     """1 - cost x (1 - experience) x (1 - 1 / effective number of contributors).
 
-    The effective number of contributors is the inverse Herfindahl index of their shares.
+    The effective number of contributors is the inverse Herfindahl index of their shares
+    (1 when nobody contributes).
 
     >>> interoperability(np.array([[1.0, 1.0, 0.0, 0.0]]), 0.3, np.array([0.0]))
     array([0.85])
     """
-    total = contribution_value.sum(axis=1, keepdims=True)
-    share = np.divide(contribution_value, total, out=np.zeros_like(contribution_value),
-                      where=total > 0)
-    hhi = (share * share).sum(axis=1)
-    effective = np.divide(1.0, hhi, out=np.ones_like(hhi), where=hhi > 0)
-    return 1.0 - cost * (1.0 - experience) * (1.0 - 1.0 / effective)
+    total = value.sum(axis=1)
+    hhi = np.divide((value * value).sum(axis=1), total * total, out=np.ones_like(total),
+                    where=total > 0)
+    return 1.0 - cost * (1.0 - experience) * (1.0 - hhi)
 
 
 def legitimacy(
-    contributors: np.ndarray, pool: np.ndarray, region_onehot: np.ndarray, weight: float
+    contributors: np.ndarray, pool_size: np.ndarray, pool_regions: np.ndarray,
+    region_onehot: np.ndarray, weight: float,
 ) -> np.ndarray:
     """1 - weight + weight x sqrt(breadth x regional diversity) of the contributors.
 
-    Breadth: contributors over the nations the mission is drawn from; diversity: regions
-    among the contributors over regions in that pool.
+    Breadth: contributors over the nations the mission is drawn from (``pool_size``);
+    diversity: regions among the contributors over the regions in that pool.
+
+    >>> legitimacy(np.array([[True, True, False, False]]), np.array([4]), np.array([2]),
+    ...            np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]), 0.5)
+    array([0.75])
     """
     if weight == 0:
-        return np.ones(len(pool))
-    breadth = contributors.sum(axis=1) / np.maximum(pool.sum(axis=1), 1)
-    regions = (contributors.astype(float) @ region_onehot > 0).sum(axis=1)
-    pool_regions = (pool.astype(float) @ region_onehot > 0).sum(axis=1)
+        return np.ones(len(contributors))
+    breadth = contributors.sum(axis=1) / np.maximum(pool_size, 1)
+    regions = ((contributors @ region_onehot) > 0).sum(axis=1)
     diversity = regions / np.maximum(pool_regions, 1)
     return 1.0 - weight + weight * np.sqrt(breadth * diversity)
 
@@ -89,7 +90,13 @@ def legitimacy(
 def update_experience(
     experience: np.ndarray, value: np.ndarray, previous: np.ndarray, rate: float
 ) -> np.ndarray:
-    """Joint experience moves towards the share of this cycle's effort from last cycle's team."""
+    """Joint experience moves towards the share of this cycle's effort from last cycle's team.
+
+    >>> update_experience(np.array([0.0]), np.array([[3.0, 1.0]]), np.array([[True, False]]), 0.5)
+    array([0.375])
+    """
+    if rate == 0:
+        return experience
     total = value.sum(axis=1)
     overlap = np.divide((value * previous).sum(axis=1), total, out=np.zeros_like(total),
                         where=total > 0)

@@ -19,6 +19,8 @@ from .population import CONDITIONAL, FUNDS, HUMP, TROOPS, UNCONDITIONAL
 # Nations plan on at least this coverage of each capability: a mission nobody expects to
 # staff at all would not be on the table, and a zero would make every Cobb-Douglas margin zero.
 _MIN_EXPECTED_COVERAGE = 0.1
+# The conference ends when no pledge moves by more than this share of the largest pledge.
+_SETTLED = 1e-3
 
 
 def social_ratio(
@@ -137,79 +139,84 @@ class _GapClosing:
         return np.maximum(preferred - others, 0.0)
 
 
-def conference(
-    *,
-    fair: np.ndarray,
-    unit_cost: np.ndarray,
-    capacity: np.ndarray,
-    requirement: np.ndarray,
-    weight: np.ndarray,
-    value: np.ndarray,
-    quality: np.ndarray,
-    participating: np.ndarray,
-    trust: np.ndarray,
-    memory: np.ndarray,
-    schedules: Schedules,
-    shock: np.ndarray,
-    costs: np.ndarray,
-    rounds: int,
-    assessed: bool,
-    manual: dict[int, np.ndarray],
-) -> np.ndarray:
-    """Rounds of pledging until pledges settle or ``rounds`` is reached.
+class Conference:
+    """The pledging conference of one negotiated set of missions.
+
+    What stays fixed while members and missions stay the same (fair shares, costs,
+    capacities) is prepared once; each cycle's call takes what moves (values x quality,
+    trust, beliefs, shocks, played nations).
 
     Round 1 rests on each nation's memory of what others delivered; later rounds on the
     pledges on the table, each discounted by the nation's trust in its author (trust is the
-    expected share of a pledge that will be delivered). ``costs`` stacks the net marginal
-    costs above and below the fair share (2, m, n, c). Returns the pledges (m, n, c).
+    expected share of a pledge that will be delivered). Announced pledges are commitments:
+    later rounds may raise them, not withdraw them (as in dynamic contribution games, Marx
+    and Matthews 2000), so the conference converges. ``costs`` stacks the net marginal
+    costs above and below the fair share (2, m, n, c).
     """
-    if fair.size == 0:  # no missions (every member has left the laboratory groups)
-        return np.zeros_like(fair)
-    fair_value = (fair * unit_cost).sum(axis=2)
-    others_fair = fair.sum(axis=1, keepdims=True) - fair
-    others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
-    inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
-                            where=requirement > 0)[:, None, :]
-    exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
-    slope_base = (value * quality[:, None])[:, :, None] * (weight[:, None, :] * inverse_req)
-    weights = weight[:, None, :]
-    # Both net costs at once: above the fair share, and below it (with the expected penalty).
-    selfish_pledge = _GapClosing(costs, exponent, requirement[:, None, :])
-    ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
-    shocked = shock[:, None] * fair
-    belief = memory[None, :]
-    pledge = np.zeros_like(fair)
-    for k in range(rounds):
-        if k == 0:
-            others = belief[:, :, None] * others_fair
-            planned = others
-        else:
-            others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges of others
-            expected_value = (pledge * unit_cost).sum(axis=2) @ trust.T
-            belief = np.divide(expected_value, others_fair_value,
-                               out=np.zeros_like(expected_value), where=others_fair_value > 0)
-            planned = others + pledge
-        coverage = np.minimum(np.maximum(planned * inverse_req, _MIN_EXPECTED_COVERAGE), 1.0)
-        powered = coverage ** weights
-        rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
-        above, below = selfish_pledge(slope_base * rest, others)
-        new = np.maximum(above, np.minimum(fair, below))
-        np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
-        new += shocked
-        if assessed:
-            new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
-        for nation, offer in manual.items():
-            new[:, nation, :] = offer
-        new = np.minimum(np.maximum(new, 0.0), ceiling)
-        if new.shape[0] > 1:  # missions compete for the same capacity
-            total = new.sum(axis=0)
-            new *= np.minimum(1.0, np.divide(capacity, total, out=np.ones_like(total),
-                                             where=total > 0))[None, :, :]
-        settled = k + 1 < rounds and np.abs(new - pledge).max() <= 1e-9 * (1.0 + new.max())
-        pledge = new
-        if settled:
-            break
-    return pledge
+
+    def __init__(self, *, fair, unit_cost, capacity, requirement, weight, participating, costs,
+                 assessed):
+        self.fair = fair
+        self.unit_cost = unit_cost
+        self.capacity = capacity
+        self.assessed = assessed
+        self.several = fair.shape[0] > 1
+        fair_value = (fair * unit_cost).sum(axis=2)
+        self.others_fair = fair.sum(axis=1, keepdims=True) - fair
+        self.others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
+        self.has_others = self.others_fair_value > 0
+        self.inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
+                                     where=requirement > 0)[:, None, :]
+        self.weights = weight[:, None, :]
+        self.slope_unit = weight[:, None, :] * self.inverse_req
+        exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
+        # Both net costs at once: above the fair share, and below it (expected penalty).
+        self.selfish = _GapClosing(costs, exponent, requirement[:, None, :])
+        self.ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
+
+    def __call__(self, *, value, trust, memory, schedules, shock, rounds, manual):
+        """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality."""
+        fair = self.fair
+        if fair.size == 0:  # no missions (every member has left the laboratory groups)
+            return np.zeros_like(fair)
+        slope_base = value[:, :, None] * self.slope_unit
+        shocked = shock[:, None] * fair
+        belief = memory[None, :]
+        pledge = fair * 0.0
+        for k in range(rounds):
+            if k == 0:
+                others = belief[:, :, None] * self.others_fair
+                planned = others
+            else:
+                others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges
+                expected = (pledge * self.unit_cost).sum(axis=2) @ trust.T
+                belief = np.divide(expected, self.others_fair_value,
+                                   out=np.zeros_like(expected), where=self.has_others)
+                planned = others + pledge
+            coverage = np.minimum(np.maximum(planned * self.inverse_req,
+                                             _MIN_EXPECTED_COVERAGE), 1.0)
+            powered = coverage ** self.weights
+            rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
+            above, below = self.selfish(slope_base * rest, others)
+            new = np.maximum(above, np.minimum(fair, below))
+            np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
+            new += shocked
+            if k:  # announced pledges are commitments: later rounds may raise, not withdraw
+                np.maximum(new, pledge, out=new)
+            if self.assessed:
+                new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
+            for nation, offer in manual.items():
+                new[:, nation, :] = offer
+            new = np.minimum(np.maximum(new, 0.0), self.ceiling)
+            if self.several:  # missions compete for the same capacity
+                total = new.sum(axis=0)
+                new *= np.minimum(1.0, np.divide(self.capacity, total, out=np.ones_like(total),
+                                                 where=total > 0))[None, :, :]
+            settled = k + 1 < rounds and np.abs(new - pledge).max() <= _SETTLED * new.max()
+            pledge = new
+            if settled:
+                break
+        return pledge
 
 
 def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray) -> np.ndarray:

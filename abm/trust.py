@@ -83,6 +83,8 @@ def count_blocs(trust: np.ndarray, members: np.ndarray, threshold: float) -> int
     sub = trust if k == len(members) else trust[np.ix_(members, members)]
     linked = sub >= threshold
     linked &= linked.T
+    if 2 * int(linked.sum(axis=1).min()) >= k - 1:
+        return 1  # every node linked to half the others: any two share a neighbour
     if k > 64:
         return int(connected_components(linked, directed=False)[0])
     # Small graphs: square the reachability matrix until it stops growing (a few matrix

@@ -10,6 +10,7 @@ import pytest
 
 import abm
 from abm.cli import main
+from abm.metrics import spearman
 from abm.parameters import (
     PARAMETERS,
     TABLE_END,
@@ -44,6 +45,20 @@ def test_default_run_has_the_promised_frames():
     s = result.summary
     assert s["seed"] == 1 and s["model_version"] == abm.__version__
     assert s["parameters"] == validate({})
+
+
+def test_model_frame_columns_match_the_step_metrics():
+    result = abm.run(steps=2, seed=3)
+    last = result.model_frame.iloc[-1]
+    for column, value in result.model.metrics.items():
+        assert last[column] == value or (value != value and last[column] != last[column]), column
+    nations = result.nation_frame.query("step == 2")
+    assert last["pledged_troops"] == pytest.approx(nations["pledge_troops"].sum())
+    members = nations[nations["member"]]
+    assert last["free_riding_rate"] == pytest.approx(
+        (members["contribution_ratio"] < 0.5).sum() / members["fair_share"].gt(0).sum())
+    assert last["exploitation_rho"] == pytest.approx(
+        spearman(members["gdp"].to_numpy(), members["burden"].to_numpy()))
 
 
 def test_lab_reports_contribution_in_percent_of_endowment():

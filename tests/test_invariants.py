@@ -66,7 +66,7 @@ def test_different_seeds_differ():
 
 def test_side_payments_are_transfers():
     """Whatever donors pay, providers receive: summed over a run, the money balances."""
-    model = CoalitionModel(rng=4, req_troops=0.6, troop_cost_factor=8.0, mpcr=2.0)
+    model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0)
     paid = received = 0.0
     original = model._side_payments
 
