@@ -73,12 +73,16 @@ def cohesion(
     if patience == 0:
         return member, discontent, 0, 0
     unhappy = (coalition_trust < exit_trust) | (running_payoff < exit_payoff)
-    streak = np.where(member, np.where(unhappy, discontent + 1, 0),
-                      np.where(coalition_trust >= exit_trust, discontent + 1, 0))
-    leave = member & (streak >= patience)
-    back = ~member & (streak >= patience) if rejoin else np.zeros_like(member)
-    if not (leave.any() or back.any()):
+    if rejoin:
+        grows = np.where(member, unhappy, coalition_trust >= exit_trust)
+    else:
+        grows = member & unhappy
+    streak = np.where(grows, discontent + 1, 0)
+    due = streak >= patience
+    if not due.any():
         return member, streak, 0, 0  # the same array: membership unchanged
+    leave = member & due
+    back = ~member & due
     new_member = (member & ~leave) | back
-    streak = np.where(leave | back, 0, streak)
+    streak = np.where(due, 0, streak)
     return new_member, streak, int(leave.sum()), int(back.sum())

@@ -30,8 +30,10 @@ def renege_probability(
     >>> renege_probability(0.5, np.array([0, 1]), np.array([0.8, 0.8]), np.array([1.0, 0.0]), 0.5)
     array([0.05, 0.2 ])
     """
-    raw = propensity * TYPE_FACTOR[strategy] * (1.0 - will) * (2.0 - partner_trust)
-    return np.minimum(raw / (1.0 + 2.0 * deterrence), 1.0)
+    if propensity == 0:
+        return np.zeros(len(will))
+    scale = propensity / (1.0 + 2.0 * deterrence)
+    return np.minimum(scale * TYPE_FACTOR[strategy] * (1.0 - will) * (2.0 - partner_trust), 1.0)
 
 
 def delivery_share(probability: np.ndarray, will: np.ndarray, draws: np.ndarray) -> np.ndarray:

@@ -57,6 +57,7 @@ class Mandates:
     seen_count: np.ndarray  # (n,)
     pool_size: np.ndarray  # (m,)
     pool_regions: np.ndarray  # (m,)
+    all_launched: bool
 
 
 @dataclass
@@ -264,7 +265,8 @@ class CoalitionModel(mesa.Model):
             missions_joined=np.maximum(part.sum(axis=0), 1),
             others_fair_value=fair_value.sum(axis=1, keepdims=True) - fair_value,
             seen=seen, seen_count=seen.sum(axis=0), pool_size=pool.sum(axis=1),
-            pool_regions=((pool @ self.region_onehot) > 0).sum(axis=1))
+            pool_regions=((pool @ self.region_onehot) > 0).sum(axis=1),
+            all_launched=bool(launched.all()))
 
     # --- one mandate cycle -----------------------------------------------------------------------
     def step(self) -> None:
@@ -316,18 +318,23 @@ class CoalitionModel(mesa.Model):
         # 4. Outcome
         totals = outcome.effective_delivery(delivered, p["pooled_fund"], self.enabler_price,
                                             self.hub_bonus)
-        cover = outcome.coverage(totals, self.requirement) * launched[:, None]
+        cover = outcome.coverage(totals, self.requirement)
         delivered_value = (delivered * unit_cost).sum(axis=2)
         contributors = delivered_value > 1e-12
         interop = outcome.interoperability(delivered_value, self.interop_cost, self.experience)
-        effectiveness = outcome.cobb_douglas(cover, self.weight) * interop * launched
+        effectiveness = outcome.cobb_douglas(cover, self.weight) * interop
         legit = outcome.legitimacy(contributors, mandates.pool_size, mandates.pool_regions,
-                                   self.region_onehot, p["legitimacy_weight"]) * launched
+                                   self.region_onehot, p["legitimacy_weight"])
+        if not mandates.all_launched:  # a vetoed mission achieves nothing
+            cover = cover * launched[:, None]
+            effectiveness = effectiveness * launched
+            legit = legit * launched
         self.experience = outcome.update_experience(self.experience, delivered_value,
                                                     self.previous_contributors,
                                                     p["experience_rate"])
         self.previous_contributors = contributors
-        self.quality = np.where(launched, legit * interop, self.quality)
+        self.quality = (legit * interop if mandates.all_launched
+                        else np.where(launched, legit * interop, self.quality))
 
         # 5. Payoffs (before accountability, which only subtracts)
         own_cost = delivered_value.sum(axis=0)
@@ -337,10 +344,11 @@ class CoalitionModel(mesa.Model):
             private += self.reimbursement[TROOPS] * delivered[:, :, TROOPS].sum(axis=0)
 
         # 6. Accountability
-        short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
         detected = rng.random(n) < p["monitoring"]
-        sanction = p["sanction_rate"] * short.sum(axis=0) * detected
-        punish_cost = 0.0
+        sanction = punish_cost = self._no_payments
+        if p["sanction_rate"] or p["peer_punishment"]:
+            short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
+            sanction = p["sanction_rate"] * short.sum(axis=0) * detected
         if p["peer_punishment"]:
             did_part = delivered_value >= 0.5 * mandates.fair_value
             reciprocal = (self.strategy == CONDITIONAL) | (self.strategy == UNCONDITIONAL)

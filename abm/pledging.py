@@ -19,8 +19,9 @@ from .population import CONDITIONAL, FUNDS, HUMP, TROOPS, UNCONDITIONAL
 # Nations plan on at least this coverage of each capability: a mission nobody expects to
 # staff at all would not be on the table, and a zero would make every Cobb-Douglas margin zero.
 _MIN_EXPECTED_COVERAGE = 0.1
-# The conference ends when no pledge moves by more than this share of the largest pledge.
-_SETTLED = 1e-3
+# The conference ends when no pledge moves by more than this share of the largest pledge
+# (a third round then changes run outcomes by less than 0.01; see docs/ODD.md).
+_SETTLED = 0.01
 
 
 def social_ratio(

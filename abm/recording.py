@@ -77,8 +77,10 @@ class Recorder:
         if self._stacked is None:
             n = len(self.gdp)
             if self.raw:
-                columns = list(zip(*self.raw, strict=True))
-                self._stacked = {k: np.stack(v) for k, v in zip(RAW, columns, strict=True)}
+                steps = len(self.raw)
+                self._stacked = {
+                    k: np.concatenate(v).reshape(steps, *v[0].shape)
+                    for k, v in zip(RAW, zip(*self.raw, strict=True), strict=True)}
             else:
                 self._stacked = {k: np.zeros((0, n, 3) if k in ("pledged", "delivered")
                                              else (0, n)) for k in RAW}
@@ -117,38 +119,31 @@ class Recorder:
         out["mean_belief"] = masked_mean(s["belief"], member, np.nan)
         out["mean_contribution_pct"] = masked_mean(d["contribution_pct"], member, 0.0)
         out["mean_payoff"] = masked_mean(s["payoff"], member, 0.0)
-        # One float block (fast to build), then the counts as integers.
-        frame = pd.DataFrame(np.column_stack([out[k] for k in MODEL_COLUMNS])
-                             if self.steps else np.zeros((0, len(MODEL_COLUMNS))),
-                             columns=list(MODEL_COLUMNS))
-        frame[list(COUNTS)] = frame[list(COUNTS)].astype(np.int64)
-        frame.insert(0, "step", np.array(self.steps, dtype=np.int64))
-        return frame
+        for column in COUNTS:
+            out[column] = out[column].astype(np.int64)
+        return pd.DataFrame({"step": np.array(self.steps, dtype=np.int64),
+                             **{k: out[k] for k in MODEL_COLUMNS}})
 
     def nation_frame(self) -> pd.DataFrame:
         s = self.stacked()
         d = self.derived()
         steps, n = len(self.steps), len(self.gdp)
-        floats: dict[str, np.ndarray] = {
-            "gdp": np.tile(self.gdp, steps), "gdp_per_capita": np.tile(self.gdp_per_capita, steps)}
+        columns: dict[str, Any] = {
+            "step": np.repeat(np.array(self.steps, dtype=np.int64), n),
+            "nation": np.tile(self.names, steps),
+            "region": np.tile(self.region, steps),
+            "gdp": np.tile(self.gdp, steps),
+            "gdp_per_capita": np.tile(self.gdp_per_capita, steps),
+        }
         for name in NATION_COLUMNS:
             if name.startswith(("pledge_", "delivered_")):
                 kind, cap = name.split("_")
                 source = s["pledged" if kind == "pledge" else "delivered"]
-                floats[name] = source[:, :, CAPABILITIES.index(cap)].ravel()
-            elif name in d:
-                floats[name] = d[name].ravel()
-            elif name not in ("member", "participating", "strategy"):
-                floats[name] = s[name].ravel()
-        frame = pd.DataFrame(np.column_stack(list(floats.values())) if steps
-                             else np.zeros((0, len(floats))), columns=list(floats))
-        frame.insert(0, "step", np.repeat(np.array(self.steps, dtype=np.int64), n))
-        frame.insert(1, "nation", np.tile(self.names, steps))
-        frame.insert(2, "region", np.tile(self.region, steps))
-        frame.insert(5, "member", s["member"].ravel())
-        frame.insert(6, "participating", s["participating"].ravel())
-        frame.insert(7, "strategy", pd.Categorical.from_codes(
-            s["strategy"].ravel().astype(int), categories=list(STRATEGIES)))
-        return frame
-
+                columns[name] = source[:, :, CAPABILITIES.index(cap)].ravel()
+            elif name == "strategy":
+                columns[name] = pd.Categorical.from_codes(s[name].ravel(),
+                                                          categories=list(STRATEGIES))
+            else:
+                columns[name] = (d[name] if name in d else s[name]).ravel()
+        return pd.DataFrame(columns)
 
