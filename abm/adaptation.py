@@ -13,23 +13,22 @@ import numpy as np
 
 
 def observed_partner_ratio(
-    contribution: np.ndarray, others_fair: np.ndarray, seen: np.ndarray, count: np.ndarray
+    contribution: np.ndarray, inverse_others_fair: np.ndarray, seen: np.ndarray,
+    inverse_count: np.ndarray,
 ) -> np.ndarray:
     """What the others in each nation's missions delivered relative to their fair shares.
 
-    contribution (m, n); others_fair (m, n): the fair-share value of everyone else in the
-    mission; seen (m, n): the nation belongs to the mission's pool and the mission launched;
-    count (n,): how many such missions. Returns the ratio averaged over those missions.
+    contribution (m, n); inverse_others_fair (m, n): 1 / the fair-share value of everyone else
+    in the mission (0 if none); seen (m, n): the nation belongs to the mission's pool and the
+    mission launched; inverse_count (n,): 1 / how many such missions (0 if none). Returns the
+    ratio averaged over those missions.
 
-    >>> observed_partner_ratio(np.array([[2.0, 1.0, 0.0]]), np.array([[4.0, 4.0, 4.0]]),
-    ...                        np.array([[True, True, True]]), np.array([1, 1, 1]))
+    >>> observed_partner_ratio(np.array([[2.0, 1.0, 0.0]]), np.array([[0.25, 0.25, 0.25]]),
+    ...                        np.array([[True, True, True]]), np.array([1.0, 1.0, 1.0]))
     array([0.25, 0.5 , 0.75])
     """
     others_value = contribution.sum(axis=1, keepdims=True) - contribution
-    ratio = np.divide(others_value, others_fair, out=np.zeros_like(others_value),
-                      where=others_fair > 0)
-    return np.divide((ratio * seen).sum(axis=0), count, out=np.zeros(seen.shape[1]),
-                     where=count > 0)
+    return (others_value * inverse_others_fair * seen).sum(axis=0) * inverse_count
 
 
 def update_beliefs(belief: np.ndarray, observation: np.ndarray, seen: np.ndarray,

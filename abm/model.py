@@ -34,6 +34,12 @@ from .recording import Recorder
 from .version import __version__
 
 
+def _inverse(x: np.ndarray) -> np.ndarray:
+    """1 / x where x > 0, else 0."""
+    x = np.asarray(x, dtype=float)
+    return np.divide(1.0, x, out=np.zeros_like(x), where=x > 0)
+
+
 @dataclass
 class Mandates:
     """The outcome of a mandate negotiation and what follows from it alone."""
@@ -52,9 +58,9 @@ class Mandates:
     conference: pledging.Conference
     partner_weight: np.ndarray  # (m, n): 1 / (partners in the mission) for participants
     missions_joined: np.ndarray  # (n,) at least 1
-    others_fair_value: np.ndarray  # (m, n) fair-share value of the others in each mission
+    inverse_others_fair: np.ndarray  # (m, n) 1 / fair-share value of the others (0 if none)
     seen: np.ndarray  # (m, n) pool of a launched mission
-    seen_count: np.ndarray  # (n,)
+    inverse_seen: np.ndarray  # (n,) 1 / number of such missions (0 if none)
     pool_size: np.ndarray  # (m,)
     pool_regions: np.ndarray  # (m,)
     all_launched: bool
@@ -263,8 +269,8 @@ class CoalitionModel(mesa.Model):
                 costs=costs, assessed=p["burden_rule"] == "assessed"),
             partner_weight=part / np.maximum(n_part - 1, 1)[:, None],
             missions_joined=np.maximum(part.sum(axis=0), 1),
-            others_fair_value=fair_value.sum(axis=1, keepdims=True) - fair_value,
-            seen=seen, seen_count=seen.sum(axis=0), pool_size=pool.sum(axis=1),
+            inverse_others_fair=_inverse(fair_value.sum(axis=1, keepdims=True) - fair_value),
+            seen=seen, inverse_seen=_inverse(seen.sum(axis=0)), pool_size=pool.sum(axis=1),
             pool_regions=((pool @ self.region_onehot) > 0).sum(axis=1),
             all_launched=bool(launched.all()))
 
@@ -298,10 +304,11 @@ class CoalitionModel(mesa.Model):
             value=value * self.quality[:, None], trust=self.trust, memory=self.belief,
             schedules=self._schedules[1], shock=shock, rounds=p["pledging_rounds"],
             manual=self.manual)
-        pledge = pledging.trim_to_requirement(pledge, self.requirement)
+        pledge, total = pledging.trim_to_requirement(pledge, self.requirement)
         paid = received = self._no_payments
-        if p["side_payments"] and p["req_troops"] > 0:
-            pledge, paid, received = self._side_payments(pledge, part, value,
+        if (p["side_payments"] and p["req_troops"] > 0
+                and (total[:, TROOPS] < self.requirement[:, TROOPS] - 1e-9).any()):
+            pledge, paid, received = self._side_payments(pledge, total, part, value,
                                                          mandates.costs[0])
 
         # 3. Delivery
@@ -375,10 +382,10 @@ class CoalitionModel(mesa.Model):
         if paid is not self._no_payments:  # side-payments count where the payer takes part
             mission_contribution = delivered_value + paid * part / mandates.missions_joined
         observation = adaptation.observed_partner_ratio(
-            mission_contribution, mandates.others_fair_value, mandates.seen,
-            mandates.seen_count)
+            mission_contribution, mandates.inverse_others_fair, mandates.seen,
+            mandates.inverse_seen)
         self.belief = adaptation.update_beliefs(self.belief, observation,
-                                                mandates.seen_count > 0, p["belief_update"])
+                                                mandates.inverse_seen > 0, p["belief_update"])
         self.running_payoff = 0.7 * self.running_payoff + 0.3 * self.payoff / self.payoff_scale
         if p["imitation"] > 0:
             self.strategy = adaptation.imitate(self.strategy, self.payoff / self.gdp,
@@ -401,10 +408,8 @@ class CoalitionModel(mesa.Model):
             benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
             dissent=mandates.dissent)
 
-    def _side_payments(self, pledge, part, value, cost_above):
-        gap, gain = pledging.troop_gap_value(pledge, self.requirement, self.weight)
-        if not (gap > 1e-9).any():
-            return pledge, self._no_payments, self._no_payments
+    def _side_payments(self, pledge, total, part, value, cost_above):
+        gap, gain = pledging.troop_gap_value(total, self.requirement, self.weight)
         per_soldier = np.divide(value * (self.quality * gain)[:, None], gap[:, None],
                                 out=np.zeros_like(value), where=gap[:, None] > 0)
         price = cost_above[:, :, TROOPS]
@@ -484,9 +489,6 @@ class CoalitionModel(mesa.Model):
         """One row per nation and step: pledges, deliveries, burden, payoff, trust (tidy)."""
         return self.recorder.nation_frame()
 
-    def run_for(self, steps: int) -> None:
-        for _ in range(steps):
-            self.step()
 
 
 __all__ = ["CoalitionModel", "Nation", "__version__"]

@@ -164,8 +164,10 @@ class Conference:
         self.several = fair.shape[0] > 1
         fair_value = (fair * unit_cost).sum(axis=2)
         self.others_fair = fair.sum(axis=1, keepdims=True) - fair
-        self.others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
-        self.has_others = self.others_fair_value > 0
+        others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
+        self.inverse_others_fair = np.divide(1.0, others_fair_value,
+                                             out=np.zeros_like(others_fair_value),
+                                             where=others_fair_value > 0)
         self.inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
                                      where=requirement > 0)[:, None, :]
         self.weights = weight[:, None, :]
@@ -191,8 +193,7 @@ class Conference:
             else:
                 others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges
                 expected = (pledge * self.unit_cost).sum(axis=2) @ trust.T
-                belief = np.divide(expected, self.others_fair_value,
-                                   out=np.zeros_like(expected), where=self.has_others)
+                belief = expected * self.inverse_others_fair
                 planned = others + pledge
             coverage = np.minimum(np.maximum(planned * self.inverse_req,
                                              _MIN_EXPECTED_COVERAGE), 1.0)
@@ -220,26 +221,31 @@ class Conference:
         return pledge
 
 
-def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray) -> np.ndarray:
+def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """A mission accepts troops and enablers up to its requirement, pro rata; money is kept.
+    Returns the accepted pledges and their totals per mission and capability.
 
-    >>> trim_to_requirement(np.array([[[5.0, 6.0, 1.0], [5.0, 6.0, 1.0]]]),
-    ...                     np.array([[4.0, 6.0, 4.0]]))[0]
-    array([[5., 3., 1.],
-           [5., 3., 1.]])
+    >>> accepted, total = trim_to_requirement(np.array([[[5.0, 6.0, 1.0], [5.0, 6.0, 1.0]]]),
+    ...                                       np.array([[4.0, 6.0, 4.0]]))
+    >>> accepted[0], total
+    (array([[5., 3., 1.],
+           [5., 3., 1.]]), array([[10.,  6.,  2.]]))
     """
     total = pledge.sum(axis=1)
-    scale = np.minimum(1.0, np.divide(requirement, total, out=np.ones_like(total),
-                                      where=total > 0))
-    scale[:, FUNDS] = 1.0
-    return pledge * scale[:, None, :]
+    over = total > requirement
+    over[:, FUNDS] = False
+    if not over.any():
+        return pledge, total
+    scale = np.where(over, requirement / np.where(over, total, 1.0), 1.0)
+    return pledge * scale[:, None, :], total * scale
 
 
 def troop_gap_value(
-    pledge: np.ndarray, requirement: np.ndarray, weight: np.ndarray
+    total: np.ndarray, requirement: np.ndarray, weight: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Troop gap per mission and the rise in effectiveness from closing it."""
-    total = pledge.sum(axis=1)
+    """Troop gap per mission and the rise in effectiveness from closing it, given the totals
+    pledged per mission and capability."""
     gap = np.maximum(requirement[:, TROOPS] - total[:, TROOPS], 0.0)
     coverage = np.minimum(1.0, np.divide(total, requirement, out=np.ones_like(total),
                                          where=requirement > 0))

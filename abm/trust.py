@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
+_TINY = 1e-300
+
 
 def observed_reliability(
     pledged: np.ndarray, delivered: np.ndarray, fair: np.ndarray, detected: np.ndarray,
@@ -26,14 +28,13 @@ def observed_reliability(
     ...                      np.array([10.0, 10.0, 10.0]), np.array([True, False, False]), 0.5)
     array([0.5 , 0.75, 0.75])
     """
-    fulfilled = np.minimum(1.0, np.divide(delivered, pledged, out=np.ones_like(delivered),
-                                          where=pledged > 0))
-    fair_part = np.minimum(1.0, np.divide(delivered, fair, out=np.ones_like(delivered),
-                                          where=fair > 0))
-    reliability = (1.0 - fairness_weight) * fulfilled + fairness_weight * fair_part
+    # (min(d, p) + tiny) / (p + tiny): d / p capped at 1, and 1 when nothing was pledged
+    fulfilled = (np.minimum(delivered, pledged) + _TINY) / (pledged + _TINY)
+    fair_part = (np.minimum(delivered, fair) + _TINY) / (fair + _TINY)
+    reliability = fulfilled + fairness_weight * (fair_part - fulfilled)
     weight = np.where(detected, 0.0, np.maximum(pledged, fair))
-    total = weight.sum()
-    pooled = (weight * reliability).sum() / total if total > 0 else 1.0
+    total = float(weight.sum())
+    pooled = float(weight @ reliability) / total if total > 0 else 1.0
     return np.where(detected, reliability, pooled)
 
 
