@@ -15,7 +15,25 @@ from .presets import DESCRIPTIONS, presets
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, status 2, no usage dump
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # argparse prefixes a type error with "argument --steps: "; our message names the field
+        head, _, rest = message.partition(": ")
+        if head.startswith("argument ") and ": got " in rest:
+            message = rest
+        self.exit(2, f"coalition: error: {message}\n")
+
+
+def _integer(name: str, low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(
+                f"{name}: got {text!r}, expected an integer >= {low}")
+        return value
+    parse.__name__ = name
+    return parse
 
 
 def _overrides(pairs: Sequence[str]) -> dict:
@@ -33,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("--preset", default="default", help="scenario name (see `presets`)")
-    run.add_argument("--steps", type=int, default=None, help="mandate cycles to run")
-    run.add_argument("--seed", type=int, default=1, help="random seed (fixes the run)")
+    run.add_argument("--steps", type=_integer("steps", 1), default=None,
+                     help="mandate cycles to run (default: the preset's)")
+    run.add_argument("--seed", type=_integer("seed", 0), default=1,
+                     help="random seed (fixes the run)")
     run.add_argument("--out", default=None, help="output folder (default results/<preset>)")
     run.add_argument("--set", dest="overrides", action="append", default=[],
                      metavar="NAME=VALUE", help="override a parameter (repeatable)")
@@ -66,8 +86,6 @@ def _run(args: argparse.Namespace) -> int:
     from .runner import run
 
     overrides = _overrides(args.overrides)
-    if args.steps is not None and args.steps < 1:
-        raise ParameterError(f"steps: got {args.steps}, expected an integer >= 1")
     result = run(args.preset, steps=args.steps, seed=args.seed, **overrides)
     out = args.out or f"results/{args.preset}"
     paths = result.write(out, overwrite=args.overwrite)

@@ -125,7 +125,8 @@ def test_cli_run_writes_tidy_files_and_summary(tmp_path, capsys):
     ["run", "--preset", "nope"], ["run", "--set", "monitoring=nan"],
     ["run", "--set", "share_hump=0.9"], ["run", "--set", "mpcr=-1"], ["run", "--steps", "0"],
     ["run", "--set", "nations_file=missing.csv"], ["run", "--steps", "x"],
-    ["run", "--set", "rematch=maybe"],
+    ["run", "--set", "rematch=maybe"], ["run", "--seed", "-1"], ["run", "--set", "noequals"],
+    ["run", "--preset"],
 ])
 def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
     out = tmp_path / "out"
@@ -134,6 +135,7 @@ def test_cli_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, args):
                           capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("coalition: error: ") and "expected" in proc.stderr
     assert not out.exists()
 
 
