@@ -17,7 +17,7 @@ def shortfall_value(
 ) -> np.ndarray:
     """Value of each participant's shortfall per mission (m, n)."""
     bar = np.maximum(pledge, fair)
-    return (np.maximum(bar - delivered, 0.0) * unit_cost).sum(axis=2) * participating
+    return np.vecdot(np.maximum(bar - delivered, 0.0), unit_cost) * participating
 
 
 def peer_punishment(

@@ -256,7 +256,7 @@ class CoalitionModel(mesa.Model):
         costs = np.empty((2, *unit_cost.shape))
         np.subtract(unit_cost * (1.0 - private_rate[:, :, None]), self.reimbursement, out=costs[0])
         np.subtract(costs[0], self.expected_penalty * unit_cost, out=costs[1])
-        fair_value = (fair * unit_cost).sum(axis=2)
+        fair_value = np.vecdot(fair, unit_cost)
         seen = pool & launched[:, None]
         return Mandates(
             key=(pool, self.mission_region), part=part, launched=launched, value=value,
@@ -326,7 +326,7 @@ class CoalitionModel(mesa.Model):
         totals = outcome.effective_delivery(delivered, p["pooled_fund"], self.enabler_price,
                                             self.hub_bonus)
         cover = outcome.coverage(totals, self.requirement)
-        delivered_value = (delivered * unit_cost).sum(axis=2)
+        delivered_value = np.vecdot(delivered, unit_cost)
         contributors = delivered_value > 1e-12
         interop = outcome.interoperability(delivered_value, self.interop_cost, self.experience)
         effectiveness = outcome.cobb_douglas(cover, self.weight) * interop
@@ -370,7 +370,7 @@ class CoalitionModel(mesa.Model):
         # 7. Trust update
         contribution = own_cost + paid
         fair_total = mandates.fair_total
-        pledged_value = (pledge * unit_cost).sum(axis=(0, 2))
+        pledged_value = np.vecdot(pledge, unit_cost).sum(axis=0)
         reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
                                                  p["fairness_weight"])
         trust.update_trust(self.trust, reliability, mandates.participating, p["trust_learning"],

@@ -162,7 +162,7 @@ class Conference:
         self.capacity = capacity
         self.assessed = assessed
         self.several = fair.shape[0] > 1
-        fair_value = (fair * unit_cost).sum(axis=2)
+        fair_value = np.vecdot(fair, unit_cost)
         self.others_fair = fair.sum(axis=1, keepdims=True) - fair
         others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
         self.inverse_others_fair = np.divide(1.0, others_fair_value,
@@ -192,7 +192,7 @@ class Conference:
                 planned = others
             else:
                 others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges
-                expected = (pledge * self.unit_cost).sum(axis=2) @ trust.T
+                expected = np.vecdot(pledge, self.unit_cost) @ trust.T
                 belief = expected * self.inverse_others_fair
                 planned = others + pledge
             coverage = np.minimum(np.maximum(planned * self.inverse_req,
