@@ -328,7 +328,9 @@ class CoalitionModel(mesa.Model):
         cover = outcome.coverage(totals, self.requirement)
         delivered_value = np.vecdot(delivered, unit_cost)
         contributors = delivered_value > 1e-12
-        interop = outcome.interoperability(delivered_value, self.interop_cost, self.experience)
+        mission_value = delivered_value.sum(axis=1)
+        interop = outcome.interoperability(delivered_value, mission_value, self.interop_cost,
+                                           self.experience)
         effectiveness = outcome.cobb_douglas(cover, self.weight) * interop
         legit = outcome.legitimacy(contributors, mandates.pool_size, mandates.pool_regions,
                                    self.region_onehot, p["legitimacy_weight"])
@@ -337,7 +339,7 @@ class CoalitionModel(mesa.Model):
             effectiveness = effectiveness * launched
             legit = legit * launched
         self.experience = outcome.update_experience(self.experience, delivered_value,
-                                                    self.previous_contributors,
+                                                    mission_value, self.previous_contributors,
                                                     p["experience_rate"])
         self.previous_contributors = contributors
         self.quality = (legit * interop if mandates.all_launched

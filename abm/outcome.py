@@ -12,6 +12,8 @@ import numpy as np
 
 from .population import ENABLERS, FUNDS
 
+_TINY = 1e-300
+
 
 def effective_delivery(
     delivered: np.ndarray, pooled_fund: float, enabler_price: float, hub_bonus: float
@@ -51,18 +53,17 @@ def cobb_douglas(cover: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return (cover ** weight).prod(axis=1)
 
 
-def interoperability(value: np.ndarray, cost: float, experience: np.ndarray) -> np.ndarray:
+def interoperability(value: np.ndarray, total: np.ndarray, cost: float,
+                     experience: np.ndarray) -> np.ndarray:
     """1 - cost x (1 - experience) x (1 - 1 / effective number of contributors).
 
-    The effective number of contributors is the inverse Herfindahl index of their shares
-    (1 when nobody contributes).
+    The effective number of contributors is the inverse Herfindahl index of their shares of
+    ``total`` (when nobody contributes, effectiveness is 0 whatever this returns).
 
-    >>> interoperability(np.array([[1.0, 1.0, 0.0, 0.0]]), 0.3, np.array([0.0]))
+    >>> interoperability(np.array([[1.0, 1.0, 0.0, 0.0]]), np.array([2.0]), 0.3, np.array([0.0]))
     array([0.85])
     """
-    total = value.sum(axis=1)
-    hhi = np.divide((value * value).sum(axis=1), total * total, out=np.ones_like(total),
-                    where=total > 0)
+    hhi = np.vecdot(value, value) / (total * total + _TINY)
     return 1.0 - cost * (1.0 - experience) * (1.0 - hhi)
 
 
@@ -88,16 +89,16 @@ def legitimacy(
 
 
 def update_experience(
-    experience: np.ndarray, value: np.ndarray, previous: np.ndarray, rate: float
+    experience: np.ndarray, value: np.ndarray, total: np.ndarray, previous: np.ndarray,
+    rate: float,
 ) -> np.ndarray:
     """Joint experience moves towards the share of this cycle's effort from last cycle's team.
 
-    >>> update_experience(np.array([0.0]), np.array([[3.0, 1.0]]), np.array([[True, False]]), 0.5)
+    >>> update_experience(np.array([0.0]), np.array([[3.0, 1.0]]), np.array([4.0]),
+    ...                   np.array([[True, False]]), 0.5)
     array([0.375])
     """
     if rate == 0:
         return experience
-    total = value.sum(axis=1)
-    overlap = np.divide((value * previous).sum(axis=1), total, out=np.zeros_like(total),
-                        where=total > 0)
+    overlap = np.vecdot(value, previous) / (total + _TINY)
     return (1.0 - rate) * experience + rate * overlap

@@ -173,8 +173,11 @@ class Conference:
         self.weights = weight[:, None, :]
         self.slope_unit = weight[:, None, :] * self.inverse_req
         exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
-        # Both net costs at once: above the fair share, and below it (expected penalty).
-        self.selfish = _GapClosing(costs, exponent, requirement[:, None, :])
+        # Both net costs at once: above the fair share, and below it (expected penalty);
+        # without penalties they are the same, and one suffices.
+        self.penalised = not np.array_equal(costs[0], costs[1])
+        self.selfish = _GapClosing(costs if self.penalised else costs[:1], exponent,
+                                   requirement[:, None, :])
         self.ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
 
     def __call__(self, *, value, trust, memory, schedules, shock, rounds, manual):
@@ -199,8 +202,11 @@ class Conference:
                                              _MIN_EXPECTED_COVERAGE), 1.0)
             powered = coverage ** self.weights
             rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
-            above, below = self.selfish(slope_base * rest, others)
-            new = np.maximum(above, np.minimum(fair, below))
+            selfish = self.selfish(slope_base * rest, others)
+            if self.penalised:  # at least the fair share when falling short is punished
+                new = np.maximum(selfish[0], np.minimum(fair, selfish[1]))
+            else:
+                new = selfish[0]
             np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
             new += shocked
             if k:  # announced pledges are commitments: later rounds may raise, not withdraw
