@@ -319,7 +319,8 @@ class CoalitionModel(mesa.Model):
             self.partner_trust)
         chance = delivery.renege_probability(p["renege_propensity"], self.strategy, self.will,
                                              self.partner_trust, self.deterrence)
-        share = delivery.delivery_share(chance, self.will, rng.random(n))
+        draws = rng.random((2, n))  # reneging, then detection
+        share = delivery.delivery_share(chance, self.will, draws[0])
         delivered = pledge * share[None, :, None]
 
         # 4. Outcome
@@ -353,7 +354,7 @@ class CoalitionModel(mesa.Model):
             private += self.reimbursement[TROOPS] * delivered[:, :, TROOPS].sum(axis=0)
 
         # 6. Accountability
-        detected = rng.random(n) < p["monitoring"]
+        detected = draws[1] < p["monitoring"]
         sanction = punish_cost = self._no_payments
         if p["sanction_rate"] or p["peer_punishment"]:
             short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
