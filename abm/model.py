@@ -34,6 +34,11 @@ from .recording import Recorder
 from .version import __version__
 
 
+def _over_missions(x: np.ndarray) -> np.ndarray:
+    """Sum over the mission axis; with one mission, a view of it (never mutate the result)."""
+    return x[0] if len(x) == 1 else x.sum(axis=0)
+
+
 def _inverse(x: np.ndarray) -> np.ndarray:
     """1 / x where x > 0, else 0."""
     x = np.asarray(x, dtype=float)
@@ -129,6 +134,7 @@ class CoalitionModel(mesa.Model):
         self.will = np.full(n, p["will_mean"])
         self.belief = np.full(n, p["initial_belief"])
         self.member = np.ones(n, dtype=bool)
+        self.n_members = n
         self.streak = np.zeros(n, dtype=int)
         self.running_payoff = np.zeros(n)
         self.payoff = np.zeros(n)
@@ -347,18 +353,18 @@ class CoalitionModel(mesa.Model):
                         else np.where(launched, legit * interop, self.quality))
 
         # 5. Payoffs (before accountability, which only subtracts)
-        own_cost = delivered_value.sum(axis=0)
-        public = (value * (effectiveness * legit)[:, None]).sum(axis=0)
-        private = (mandates.private_rate * delivered_value).sum(axis=0) + received
+        own_cost = _over_missions(delivered_value)
+        public = _over_missions(value * (effectiveness * legit)[:, None])
+        private = _over_missions(mandates.private_rate * delivered_value) + received
         if self.reimbursement[TROOPS]:
-            private += self.reimbursement[TROOPS] * delivered[:, :, TROOPS].sum(axis=0)
+            private += self.reimbursement[TROOPS] * _over_missions(delivered[:, :, TROOPS])
 
         # 6. Accountability
         detected = draws[1] < p["monitoring"]
         sanction = punish_cost = self._no_payments
         if p["sanction_rate"] or p["peer_punishment"]:
             short = accountability.shortfall_value(pledge, delivered, fair, unit_cost, part)
-            sanction = p["sanction_rate"] * short.sum(axis=0) * detected
+            sanction = p["sanction_rate"] * _over_missions(short) * detected
         if p["peer_punishment"]:
             did_part = delivered_value >= 0.5 * mandates.fair_value
             reciprocal = (self.strategy == CONDITIONAL) | (self.strategy == UNCONDITIONAL)
@@ -373,7 +379,7 @@ class CoalitionModel(mesa.Model):
         # 7. Trust update
         contribution = own_cost + paid
         fair_total = mandates.fair_total
-        pledged_value = np.vecdot(pledge, unit_cost).sum(axis=0)
+        pledged_value = _over_missions(np.vecdot(pledge, unit_cost))
         reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
                                                  p["fairness_weight"])
         trust.update_trust(self.trust, reliability, mandates.participating, p["trust_learning"],
@@ -397,17 +403,18 @@ class CoalitionModel(mesa.Model):
         exits = rejoins = 0
         if p["exit_patience"]:
             coalition_trust = (self.trust @ self.member) / np.maximum(
-                self.member.sum() - self.member, 1)
+                self.n_members - self.member, 1)
             self.member, self.streak, exits, rejoins = adaptation.cohesion(
                 self.member, coalition_trust, self.running_payoff, self.streak,
                 p["exit_patience"], p["exit_trust"], p["exit_payoff"], p["rejoin"])
         self.exits_total += exits
+        self.n_members += rejoins - exits
 
         self._record(
             pledge=pledge, delivered=delivered, launched=launched, cover=cover,
             effectiveness=effectiveness, legit=legit, fair_total=fair_total,
             contribution=contribution, member=was_member, exits=exits, rejoins=rejoins,
-            pledged_value=pledged_value, delivered_value=delivered_value,
+            pledged_value=pledged_value, mission_value=mission_value,
             benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
             dissent=mandates.dissent)
 
@@ -432,30 +439,40 @@ class CoalitionModel(mesa.Model):
     # --- outputs ---------------------------------------------------------------------------------
     def _record(self, *, pledge, delivered, launched, cover, effectiveness, legit, fair_total,
                 contribution, member, exits, rejoins, benefit, cost, sanction, paid, belief,
-                dissent, pledged_value, delivered_value) -> None:
-        """Keep this step's raw arrays, and the statistics only this step can compute."""
+                dissent, pledged_value, mission_value) -> None:
+        """Keep this step's raw arrays, and the statistics only this step can compute.
+
+        Per-mission values are few: Python sums over their lists beat numpy calls here.
+        """
         n = self.n
         live = self.metrics
         missions = len(launched)
-        mean_cover = (cover.sum(axis=0) / missions).tolist() if missions else [0.0] * 3
-        for c, cap in enumerate(CAPABILITIES):
-            live[f"required_{cap}"] = self.required_total[c]
-            live[f"coverage_{cap}"] = mean_cover[c]
         if missions:
-            live["coverage_min"] = float(cover.min(axis=1).sum()) / missions
-            live["effectiveness"] = float(effectiveness.sum()) / missions
-            live["legitimacy"] = float(legit.sum()) / missions
-            live["success"] = float(
-                (effectiveness * legit >= self.p["success_threshold"]).sum()) / missions
+            share = 1.0 / missions
+            for c, cap in enumerate(CAPABILITIES):
+                live[f"required_{cap}"] = self.required_total[c]
+                live[f"coverage_{cap}"] = sum(cover[:, c].tolist()) * share
+            effective = effectiveness.tolist()
+            legitimate = legit.tolist()
+            threshold = self.p["success_threshold"]
+            live["coverage_min"] = sum(cover.min(axis=1).tolist()) * share
+            live["effectiveness"] = sum(effective) * share
+            live["legitimacy"] = sum(legitimate) * share
+            live["success"] = sum(e * g >= threshold for e, g in zip(effective, legitimate)
+                                  ) * share
         else:
+            for c, cap in enumerate(CAPABILITIES):
+                live[f"required_{cap}"] = self.required_total[c]
+                live[f"coverage_{cap}"] = 0.0
             live.update(coverage_min=0.0, effectiveness=0.0, legitimacy=0.0, success=0.0)
         live["missions"] = missions
-        live["launched"] = int(launched.sum())
+        live["launched"] = sum(launched.tolist())
         promised = float(pledged_value.sum())
-        live["fulfilment"] = float(delivered_value.sum()) / promised if promised > 0 else 1.0
+        given = sum(mission_value.tolist())
+        live["fulfilment"] = given / promised if promised > 0 else 1.0
         trust_given = self.trust.sum(axis=1)
         members = self.member
-        k = int(members.sum())
+        k = self.n_members
         if k == n:
             pairs = n * (n - 1)
             mean = float(trust_given.sum()) / pairs
@@ -475,12 +492,12 @@ class CoalitionModel(mesa.Model):
         live["rejoins"] = rejoins
         live["retention"] = k / n
         live["opt_outs"] = dissent
-        live["side_payments"] = float(paid.sum())
-        live["sanctions"] = float(sanction.sum())
+        live["side_payments"] = 0.0 if paid is self._no_payments else float(paid.sum())
+        live["sanctions"] = 0.0 if sanction is self._no_payments else float(sanction.sum())
         others = n - 1
         self.recorder.add(self.steps, live, (
-            member, self._mandates.participating, self.strategy, pledge.sum(axis=0),
-            delivered.sum(axis=0), fair_total, contribution, benefit, cost, sanction,
+            member, self._mandates.participating, self.strategy, _over_missions(pledge),
+            _over_missions(delivered), fair_total, contribution, benefit, cost, sanction,
             self.payoff, trust_given / others, self.trust.sum(axis=0) / others, belief,
             self.will))
 
