@@ -130,7 +130,8 @@ class Recorder:
         steps, n = len(self.steps), len(self.gdp)
         columns: dict[str, Any] = {
             "step": np.repeat(np.array(self.steps, dtype=np.int64), n),
-            "nation": np.tile(self.names, steps),
+            "nation": pd.Categorical.from_codes(np.tile(np.arange(n), steps),
+                                                categories=list(self.names)),
             "region": np.tile(self.region, steps),
             "gdp": np.tile(self.gdp, steps),
             "gdp_per_capita": np.tile(self.gdp_per_capita, steps),

@@ -49,7 +49,7 @@ def update_trust(
         delta = reliability[None, :] - trust
         delta *= np.where(delta < 0, min(1.0, rate * asymmetry), rate)
         trust += delta
-        np.fill_diagonal(trust, 0.0)
+        trust.flat[:: len(trust) + 1] = 0.0  # no self-trust
         return
     cols = np.flatnonzero(observed)
     block = trust[:, cols]
