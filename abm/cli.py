@@ -60,9 +60,28 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="NAME=VALUE", help="override a parameter (repeatable)")
     run.add_argument("--overwrite", action="store_true",
                      help="replace a folder that holds a different run")
+    sweep = sub.add_parser("sweep", help="run an experiment script's parameter sweep")
+    sweep.add_argument("script", help="an experiment script, e.g. experiments/free_riding.py")
+    add_sweep_options(sweep)
     sub.add_parser("presets", help="list the presets")
     sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
     return parser
+
+
+def add_sweep_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true",
+                        help="the quick mode (small design, minutes on a laptop)")
+    parser.add_argument("--workers", type=_integer("workers", 1), default=None,
+                        help="worker processes (default: all cores)")
+    parser.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
+                        help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
+    parser.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    parser.add_argument("--retry-failed", action="store_true",
+                        help="run again the runs recorded as failed")
+    parser.add_argument("--no-csv", dest="csv", action="store_false",
+                        help="skip the runs.csv export")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="no progress bar")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(params_table())
         elif args.command == "run":
             return _run(args)
+        elif args.command == "sweep":
+            from .experiments import run_script
+
+            return run_script(args.script, args)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2

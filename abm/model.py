@@ -69,6 +69,8 @@ class Mandates:
     pool_size: np.ndarray  # (m,)
     pool_regions: np.ndarray  # (m,)
     all_launched: bool
+    watched: np.ndarray  # (n,) in the pool of a launched mission
+    opted_out: np.ndarray  # (n,) watched, but rejected every mandate
 
 
 @dataclass
@@ -278,7 +280,8 @@ class CoalitionModel(mesa.Model):
             inverse_others_fair=_inverse(fair_value.sum(axis=1, keepdims=True) - fair_value),
             seen=seen, inverse_seen=_inverse(seen.sum(axis=0)), pool_size=pool.sum(axis=1),
             pool_regions=((pool @ self.region_onehot) > 0).sum(axis=1),
-            all_launched=bool(launched.all()))
+            all_launched=bool(launched.all()),
+            watched=seen.any(axis=0), opted_out=seen.any(axis=0) & ~part.any(axis=0))
 
     # --- one mandate cycle -----------------------------------------------------------------------
     def step(self) -> None:
@@ -380,9 +383,11 @@ class CoalitionModel(mesa.Model):
         contribution = own_cost + paid
         fair_total = mandates.fair_total
         pledged_value = _over_missions(np.vecdot(pledge, unit_cost))
-        reliability = trust.observed_reliability(pledged_value, own_cost, fair_total, detected,
+        # Members of a launched mission's pool are watched; opting out is public (seen).
+        reliability = trust.observed_reliability(pledged_value, own_cost, fair_total,
+                                                 detected | mandates.opted_out,
                                                  p["fairness_weight"])
-        trust.update_trust(self.trust, reliability, mandates.participating, p["trust_learning"],
+        trust.update_trust(self.trust, reliability, mandates.watched, p["trust_learning"],
                            p["trust_asymmetry"])
         trust.gossip(self.trust, self.region, self.region_onehot, p["gossip"])
 

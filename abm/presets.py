@@ -23,7 +23,10 @@ _PRESETS: dict[str, dict[str, Any]] = {
     },
     "alliance": {
         # Olson and Zeckhauser (1966): unequal GDP, a pure public good, voluntary shares.
-        "n_nations": 30, "inequality": 1.2, "req_funds": 0.5, "req_troops": 0.0,
+        # Defence capacity up to 4 % of GDP; the requirement, half of it, is 2 % of the
+        # alliance's GDP (NATO's guideline).
+        "n_nations": 30, "inequality": 1.2, "funds_share": 0.04, "req_funds": 0.5,
+        "req_troops": 0.0,
         "req_enablers": 0.0, "burden_rule": "voluntary", "private_benefit": 0.0,
         "regional_salience": 0.0, "salience_spread": 0.1, "divergence": 0.2, "tolerance": 1.0,
         "legitimacy_weight": 0.0, "interop_cost": 0.0, "side_payments": False,
@@ -39,7 +42,7 @@ _PRESETS: dict[str, dict[str, Any]] = {
     },
     "trust_collapse": {
         # Low initial trust, high divergence, weak monitoring.
-        "initial_trust": 0.45, "regional_trust": 0.1, "divergence": 0.5, "tolerance": 0.6,
+        "initial_trust": 0.25, "regional_trust": 0.1, "divergence": 0.5, "tolerance": 0.6,
         "monitoring": 0.1, "will_mean": 0.6, "will_shock": 0.25, "renege_propensity": 3.0,
         "trust_learning": 0.3, "fairness_weight": 0.7, "exit_trust": 0.4, "exit_patience": 3,
     },

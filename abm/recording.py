@@ -44,7 +44,8 @@ MODEL_COLUMNS = tuple(
     [f"{kind}_{c}" for c in CAPABILITIES
      for kind in ("pledged", "delivered", "required", "coverage")]
     + ["coverage_min", "missions", "launched", "effectiveness", "legitimacy", "success",
-       "fulfilment", "free_riding_rate", "exploitation_rho", "burden_gini", "burden_hhi",
+       "fulfilment", "free_riding_rate", "mean_contribution_ratio", "exploitation_rho",
+       "burden_gini", "burden_hhi",
        "mean_trust", "trust_sd", "trust_blocs", "members", "exited", "exits", "rejoins",
        "retention", "opt_outs", "mean_belief", "mean_contribution_pct", "side_payments",
        "sanctions", "mean_payoff"])
@@ -112,6 +113,7 @@ class Recorder:
         free = (owed & (np.nan_to_num(d["contribution_ratio"], nan=1.0) < 0.5)).sum(axis=1)
         out["free_riding_rate"] = np.divide(free, n_owed, out=np.zeros(len(n_owed)),
                                             where=n_owed > 0)
+        out["mean_contribution_ratio"] = masked_mean(d["contribution_ratio"], owed, np.nan)
         out["exploitation_rho"] = masked_spearman(np.broadcast_to(self.gdp, member.shape),
                                                   d["burden"], member)
         out["burden_gini"] = masked_gini(d["burden"], member)

@@ -14,15 +14,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .metrics import spearman
 from .model import CoalitionModel
+from .population import FUNDS, TROOPS
 from .parameters import ParameterError
 from .presets import preset_params, preset_steps
 from .version import __version__
 
 # Outcomes summarised over the last fifth of the run.
 TAIL_OUTCOMES = ("effectiveness", "coverage_min", "legitimacy", "success", "fulfilment",
-                 "free_riding_rate", "exploitation_rho", "burden_gini", "mean_trust",
-                 "trust_blocs", "mean_belief", "mean_contribution_pct")
+                 "free_riding_rate", "mean_contribution_ratio", "exploitation_rho",
+                 "burden_gini", "mean_trust", "trust_blocs", "mean_belief",
+                 "mean_contribution_pct")
 
 
 @dataclass
@@ -96,6 +99,13 @@ def run(preset: str | None = None, steps: int | None = None, seed: int | None = 
     >>> result.summary["seed"], result.summary["model_version"] == __version__
     (3, True)
     """
+    model, model_frame, summary = simulate(preset, steps, seed, overrides)
+    return RunResult(model_frame, model.nation_frame(), summary, model)
+
+
+def simulate(preset: str | None, steps: int | None, seed: int | None,
+             overrides: dict[str, Any]) -> tuple[CoalitionModel, pd.DataFrame, dict[str, Any]]:
+    """Run without building the nation frame: the model, its model frame and its summary."""
     params = preset_params(preset, overrides)
     steps = preset_steps(preset) if steps is None else steps
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
@@ -103,24 +113,37 @@ def run(preset: str | None = None, steps: int | None = None, seed: int | None = 
     model = CoalitionModel(rng=seed, **params)
     model.run_for(int(steps))
     model_frame = model.model_frame()
-    nation_frame = model.nation_frame()
-    summary = summarise(model, model_frame, preset or "default", int(steps))
-    return RunResult(model_frame, nation_frame, summary, model)
+    return model, model_frame, summarise(model, model_frame, preset or "default", int(steps))
 
 
-def summarise(model: CoalitionModel, frame: pd.DataFrame, preset: str, steps: int
-              ) -> dict[str, Any]:
-    """Run-level record: identity (version, preset, seed, parameters) and outcomes."""
-    tail = frame.iloc[-max(1, steps // 5):]
+def outcomes(model: CoalitionModel, frame: pd.DataFrame) -> dict[str, Any]:
+    """Run-level outcomes: means over the last fifth of the run, and events.
+
+    Besides the model-frame columns, the division of labour over the last fifth: the rank
+    correlation of GDP with funds delivered (positive: money comes from the rich) and of GDP
+    per capita with troops delivered (negative: troops come from the poor).
+    """
+    steps = len(frame)
+    tail_length = max(1, steps // 5)
+    tail = frame.iloc[-tail_length:]
     collapsed = frame.index[frame["members"] < model.n / 2]
-    outcomes: dict[str, Any] = {f"{k}_tail_mean": _clean(tail[k].mean()) for k in TAIL_OUTCOMES}
-    outcomes.update(
+    out: dict[str, Any] = {f"{k}_tail_mean": _clean(tail[k].mean()) for k in TAIL_OUTCOMES}
+    delivered = model.recorder.stacked()["delivered"][-tail_length:].mean(axis=0)
+    out.update(
+        funds_gdp_rho=_clean(spearman(model.gdp, delivered[:, FUNDS])),
+        troops_income_rho=_clean(spearman(model.gdp_per_capita, delivered[:, TROOPS])),
         final_members=int(frame["members"].iloc[-1]),
         retention=_clean(frame["retention"].iloc[-1]),
         total_exits=int(frame["exits"].sum()),
         mission_success_rate=_clean(frame["success"].mean()),
         time_to_collapse=int(frame["step"].iloc[collapsed[0]]) if len(collapsed) else None,
     )
+    return out
+
+
+def summarise(model: CoalitionModel, frame: pd.DataFrame, preset: str, steps: int
+              ) -> dict[str, Any]:
+    """Run-level record: identity (version, preset, seed, parameters) and outcomes."""
     return {
         "model_version": __version__,
         "preset": preset,
@@ -128,7 +151,7 @@ def summarise(model: CoalitionModel, frame: pd.DataFrame, preset: str, steps: in
         "steps": steps,
         "n_nations": model.n,
         "parameters": {k: _clean(v) for k, v in model.p.items()},
-        "outcomes": outcomes,
+        "outcomes": outcomes(model, frame),
     }
 
 

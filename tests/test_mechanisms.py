@@ -33,9 +33,11 @@ def test_peer_punishment_sustains_cooperation_in_the_lab():
 
 
 def test_higher_initial_trust_raises_retention():
-    low = tail_mean("retention", preset="trust_collapse", steps=40, initial_trust=0.3)
-    high = tail_mean("retention", preset="trust_collapse", steps=40, initial_trust=0.8)
-    assert high > low + 0.1
+    # Each run keeps or loses its members in a cascade, so average over more seeds.
+    def retention(trust):
+        return np.mean([run("trust_collapse", seed=s, steps=40, initial_trust=trust)
+                        .model_frame["retention"].iloc[-15:].mean() for s in range(12)])
+    assert retention(0.8) > retention(0.2) + 0.2
 
 
 def test_interest_divergence_raises_opt_outs():
