@@ -16,8 +16,8 @@ import pandas as pd
 
 from .metrics import spearman
 from .model import CoalitionModel
-from .population import FUNDS, TROOPS
 from .parameters import ParameterError
+from .population import FUNDS, TROOPS
 from .presets import preset_params, preset_steps
 from .version import __version__
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -31,7 +32,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -110,7 +110,7 @@ def run_key(preset: str, steps: int, params: dict[str, Any], seed: int) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-# --- running (this part executes in the workers) --------------------------------------------
+# --- running (this part executes in the workers) -------------------------------------------------
 def run_chunk(preset: str, steps: int, series: Sequence[str], specs: Sequence[RunSpec]
               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run a chunk of runs; a run that raises becomes a row with status 'failed'."""
@@ -143,7 +143,7 @@ def _one_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}{place}"
 
 
-# --- storage ------------------------------------------------------------------------------------
+# --- storage -------------------------------------------------------------------------------------
 def run_schema() -> pa.Schema:
     """One fixed schema for every part file, so the dataset reads as one table."""
     kinds = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), str: pa.string()}
@@ -206,7 +206,7 @@ def experiment_runs(experiment: Experiment, out: str | Path) -> pd.DataFrame:
     return runs[runs["key"].isin(keys)].reset_index(drop=True)
 
 
-# --- executors -------------------------------------------------------------------------------------
+# --- executors -----------------------------------------------------------------------------------
 class SerialExecutor(cf.Executor):
     """Runs each task when it is submitted, in this process (no parallelism, no pickling)."""
 
@@ -250,7 +250,7 @@ class DaskBackend:
             self.cluster.close()
 
 
-# --- the sweep ----------------------------------------------------------------------------------------
+# --- the sweep -----------------------------------------------------------------------------------
 @dataclass
 class SweepReport:
     out: Path
@@ -407,10 +407,8 @@ def _versions() -> dict[str, str]:
     names = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
     found = {}
     for name in names:
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
     return found
 
 
