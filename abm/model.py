@@ -333,8 +333,8 @@ class CoalitionModel(mesa.Model):
         delivered = pledge * share[None, :, None]
 
         # 4. Outcome
-        totals = outcome.effective_delivery(delivered, p["pooled_fund"], self.enabler_price,
-                                            self.hub_bonus)
+        totals = outcome.effective_delivery(delivered, self.requirement, p["pooled_fund"],
+                                            self.enabler_price, self.hub_bonus)
         cover = outcome.coverage(totals, self.requirement)
         delivered_value = np.vecdot(delivered, unit_cost)
         contributors = delivered_value > 1e-12

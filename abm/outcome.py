@@ -16,20 +16,28 @@ _TINY = 1e-300
 
 
 def effective_delivery(
-    delivered: np.ndarray, pooled_fund: float, enabler_price: float, hub_bonus: float
+    delivered: np.ndarray, requirement: np.ndarray, pooled_fund: float, enabler_price: float,
+    hub_bonus: float,
 ) -> np.ndarray:
-    """Totals per mission and capability after the pooled fund and the logistics hub.
+    """Totals per mission and capability after the logistics hub and the pooled fund.
 
-    A pooled fund spends a share of the funds on enablers at a discounted price; a hub
-    multiplies what each enabler unit achieves.
+    A hub multiplies what each enabler unit achieves. A pooled fund takes a share of the money
+    and buys the enablers still missing, at a discounted price; what it does not need to spend
+    stays money.
+
+    >>> effective_delivery(np.array([[[10.0, 0.0, 1.0]]]), np.array([[10.0, 0.0, 3.0]]),
+    ...                    0.5, 2.0, 0.0)
+    array([[6., 0., 3.]])
     """
     total = delivered.sum(axis=1)
-    if pooled_fund > 0 and enabler_price > 0:
-        spent = pooled_fund * total[:, FUNDS]
-        total[:, FUNDS] -= spent
-        total[:, ENABLERS] += spent / enabler_price
     if hub_bonus > 0:
         total[:, ENABLERS] *= 1.0 + hub_bonus
+    if pooled_fund > 0 and enabler_price > 0:
+        unit = enabler_price / (1.0 + hub_bonus)  # money per effective enabler unit
+        gap = np.maximum(requirement[:, ENABLERS] - total[:, ENABLERS], 0.0)
+        spent = np.minimum(pooled_fund * total[:, FUNDS], gap * unit)
+        total[:, FUNDS] -= spent
+        total[:, ENABLERS] += spent / unit
     return total
 
 

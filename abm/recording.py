@@ -97,6 +97,10 @@ class Recorder:
                 "contribution_pct": s["delivered"][:, :, 0] * self.percent_of_funds}
 
     def model_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.model_columns())
+
+    def model_columns(self) -> dict[str, np.ndarray]:
+        """The model frame as a dict of arrays (no pandas: cheap, for run-level outcomes)."""
         s = self.stacked()
         d = self.derived()
         member = s["member"]
@@ -123,8 +127,8 @@ class Recorder:
         out["mean_payoff"] = masked_mean(s["payoff"], member, 0.0)
         for column in COUNTS:
             out[column] = out[column].astype(np.int64)
-        return pd.DataFrame({"step": np.array(self.steps, dtype=np.int64),
-                             **{k: out[k] for k in MODEL_COLUMNS}})
+        return {"step": np.array(self.steps, dtype=np.int64),
+                **{k: out[k] for k in MODEL_COLUMNS}}
 
     def nation_frame(self) -> pd.DataFrame:
         s = self.stacked()

@@ -106,43 +106,60 @@ def run(preset: str | None = None, steps: int | None = None, seed: int | None = 
 def simulate(preset: str | None, steps: int | None, seed: int | None,
              overrides: dict[str, Any]) -> tuple[CoalitionModel, pd.DataFrame, dict[str, Any]]:
     """Run without building the nation frame: the model, its model frame and its summary."""
+    model = _run_model(preset, steps, seed, overrides)
+    return model, model.model_frame(), summarise(model, preset or "default", model.steps)
+
+
+def simulate_outcomes(preset: str | None, steps: int | None, seed: int | None,
+                      overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run and return the run-level outcomes and the model-frame columns (no pandas)."""
+    model = _run_model(preset, steps, seed, overrides)
+    columns = model.recorder.model_columns()
+    return outcomes(model, columns), columns
+
+
+def _run_model(preset: str | None, steps: int | None, seed: int | None,
+               overrides: dict[str, Any]) -> CoalitionModel:
     params = preset_params(preset, overrides)
     steps = preset_steps(preset) if steps is None else steps
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise ParameterError(f"steps: got {steps!r}, expected an integer >= 1")
     model = CoalitionModel(rng=seed, **params)
     model.run_for(int(steps))
-    model_frame = model.model_frame()
-    return model, model_frame, summarise(model, model_frame, preset or "default", int(steps))
+    return model
 
 
-def outcomes(model: CoalitionModel, frame: pd.DataFrame) -> dict[str, Any]:
+def outcomes(model: CoalitionModel, columns: dict[str, np.ndarray] | None = None
+             ) -> dict[str, Any]:
     """Run-level outcomes: means over the last fifth of the run, and events.
 
     Besides the model-frame columns, the division of labour over the last fifth: the rank
     correlation of GDP with funds delivered (positive: money comes from the rich) and of GDP
     per capita with troops delivered (negative: troops come from the poor).
     """
-    steps = len(frame)
-    tail_length = max(1, steps // 5)
-    tail = frame.iloc[-tail_length:]
-    collapsed = frame.index[frame["members"] < model.n / 2]
-    out: dict[str, Any] = {f"{k}_tail_mean": _clean(tail[k].mean()) for k in TAIL_OUTCOMES}
-    delivered = model.recorder.stacked()["delivered"][-tail_length:].mean(axis=0)
+    c = model.recorder.model_columns() if columns is None else columns
+    steps = len(c["step"])
+    tail = max(1, steps // 5)
+    out: dict[str, Any] = {}
+    for k in TAIL_OUTCOMES:
+        values = c[k][-tail:]
+        values = values[np.isfinite(values)]
+        out[f"{k}_tail_mean"] = float(values.mean()) if len(values) else None
+    collapsed = np.flatnonzero(c["members"] < model.n / 2)
+    delivered = model.recorder.stacked()["delivered"][-tail:].mean(axis=0)
     out.update(
         funds_gdp_rho=_clean(spearman(model.gdp, delivered[:, FUNDS])),
         troops_income_rho=_clean(spearman(model.gdp_per_capita, delivered[:, TROOPS])),
-        final_members=int(frame["members"].iloc[-1]),
-        retention=_clean(frame["retention"].iloc[-1]),
-        total_exits=int(frame["exits"].sum()),
-        mission_success_rate=_clean(frame["success"].mean()),
-        time_to_collapse=int(frame["step"].iloc[collapsed[0]]) if len(collapsed) else None,
+        final_members=int(c["members"][-1]),
+        retention=_clean(float(c["retention"][-1])),
+        total_exits=int(c["exits"].sum()),
+        mission_success_rate=_clean(float(c["success"].mean())),
+        time_to_collapse=int(c["step"][collapsed[0]]) if len(collapsed) else None,
     )
     return out
 
 
-def summarise(model: CoalitionModel, frame: pd.DataFrame, preset: str, steps: int
-              ) -> dict[str, Any]:
+def summarise(model: CoalitionModel, preset: str, steps: int) -> dict[str, Any]:
     """Run-level record: identity (version, preset, seed, parameters) and outcomes."""
     return {
         "model_version": __version__,
@@ -151,7 +168,7 @@ def summarise(model: CoalitionModel, frame: pd.DataFrame, preset: str, steps: in
         "steps": steps,
         "n_nations": model.n,
         "parameters": {k: _clean(v) for k, v in model.p.items()},
-        "outcomes": outcomes(model, frame),
+        "outcomes": outcomes(model),
     }
 
 

@@ -114,7 +114,7 @@ def run_key(preset: str, steps: int, params: dict[str, Any], seed: int) -> str:
 def run_chunk(preset: str, steps: int, series: Sequence[str], specs: Sequence[RunSpec]
               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run a chunk of runs; a run that raises becomes a row with status 'failed'."""
-    from .runner import simulate
+    from .runner import simulate_outcomes
 
     rows, steps_rows = [], []
     for spec in specs:
@@ -123,12 +123,14 @@ def run_chunk(preset: str, steps: int, series: Sequence[str], specs: Sequence[Ru
                                "replicate": spec.replicate, "seed": spec.seed,
                                "model_version": __version__, "preset": preset, "steps": steps}
         try:
-            _, frame, summary = simulate(preset, steps, spec.seed, spec.params)
+            results, columns = simulate_outcomes(preset, steps, spec.seed, spec.params)
             row.update(status="ok", error="")
-            row.update({k: summary["outcomes"][k] for k in OUTCOMES})
+            row.update({k: results[k] for k in OUTCOMES})
             if series:
-                part = frame[["step", *series]]
-                steps_rows.extend({"key": spec.key, **r} for r in part.to_dict("records"))
+                kept = [columns["step"].tolist(), *(columns[c].tolist() for c in series)]
+                steps_rows.extend({"key": spec.key, "step": values[0],
+                                   **dict(zip(series, values[1:], strict=True))}
+                                  for values in zip(*kept, strict=True))
         except Exception as err:  # failure is data: record it and go on
             row.update(status="failed", error=_one_line(err))
         row["seconds"] = time.perf_counter() - start

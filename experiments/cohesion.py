@@ -57,9 +57,9 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
         phase_diagram(part, "divergence", "initial_trust", "retention", axes[0, col],
                       "retention", 0, 1, "RdYlGn")
         axes[0, col].set_title(f"retention, monitoring {level:g}")
-        phase_diagram(part, "divergence", "initial_trust", "mean_trust_tail_mean",
-                      axes[1, col], "mean trust", 0, 1, "Blues")
-        axes[1, col].set_title(f"mean trust, monitoring {level:g}")
+        phase_diagram(part, "divergence", "initial_trust", "collapsed", axes[1, col],
+                      "share of runs collapsed", 0, 1, "Reds")
+        axes[1, col].set_title(f"collapse (fewer than half left), monitoring {level:g}")
     fig.suptitle("When coalitions hold: phase diagrams over initial trust and divergence")
     save_figure(fig, out / "cohesion_phase.png")
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), constrained_layout=True)
@@ -83,15 +83,19 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     body = f"""
 ## Findings
 
-- **Initial trust holds coalitions together**: from initial trust {trust_levels[0]:g} to
+- **Initial trust**: from initial trust {trust_levels[0]:g} to
   {trust_levels[-1]:g}, retention {compare(by_trust.iloc[0], by_trust.iloc[-1], "retention")}.
-- **Divergent interests break them**: from divergence {divergences[0]:g} to
+- **Interest divergence**: from divergence {divergences[0]:g} to
   {divergences[-1]:g}, retention {compare(by_divergence.iloc[0], by_divergence.iloc[-1],
   "retention")}.
 - **Monitoring**: from {levels[0]:g} to {levels[-1]:g}, retention
-  {compare(by_monitoring.iloc[0], by_monitoring.iloc[-1], "retention")} and mean trust
-  {compare(by_monitoring.iloc[0], by_monitoring.iloc[-1], "mean_trust_tail_mean")}: seen
-  shortfalls cost the culprits trust, unseen ones cost everyone a little.
+  {compare(by_monitoring.iloc[0], by_monitoring.iloc[-1], "retention")}. Seen shortfalls cost
+  each culprit its own trust; unseen ones are judged at the size-weighted reliability of all
+  unseen partners. Where many partners renege (this preset), exposing each of them lowers
+  average trust more than deterrence raises it, and cascades of exits follow.
+- **Deadlock keeps members in**: at the highest divergence most mandates fail to win a
+  qualified majority, no mission launches, nobody is seen falling short, and trust and
+  membership stay where they were (mean retention {by_divergence.iloc[-1]["retention_mean"]:.2f}).
 - **Collapse** (fewer than half the nations left) happens in
   {runs["collapsed"].mean():.0%} of runs, after a median of
   {np.median(collapse_time) if len(collapse_time) else float("nan"):.0f} cycles when it does;

@@ -79,11 +79,11 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     body = f"""
 ## Findings (voluntary rule unless said)
 
-- **Inequality helps provide the good** (Olson's privileged group): from inequality
+- **Inequality and provision** (Olson's privileged group): from inequality
   {levels[0]:g} to {levels[-1]:g}, effectiveness {compare(least, most, effective)}, and the
   free-riding rate {compare(least, most, free)}: large members gain enough from the mission to
   fund much of it alone.
-- **The great carry the small**: the rank correlation of GDP and burden is
+- **Exploitation of the great by the small**: the rank correlation of GDP and burden is
   {interval(unequal, rho)} at inequality {levels[1] if len(levels) > 1 else levels[0]:g} and
   {interval(most, rho)} at {levels[-1]:g} (undefined with equal sizes).
 - **Assessed contributions** (over all inequality levels and sizes): from voluntary to

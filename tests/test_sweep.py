@@ -1,0 +1,198 @@
+"""The sweep engine: designs and seeds, backends, streaming, resume after SIGKILL, failures."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm.designs import FullFactorial, LatinHypercube, ParameterSets, SobolSample, run_seed
+from abm.parameters import ParameterError
+from abm.sweep import (
+    DaskBackend,
+    Experiment,
+    load_runs,
+    make_executor,
+    run_sweep,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def small(name="t", replicates=2, steps=8, **kwargs):
+    design = FullFactorial({"monitoring": [0.1, 0.9], "n_nations": [6, 9]},
+                           replicates=replicates)
+    return Experiment(name, design, preset="default", steps=steps, seed=7, **kwargs)
+
+
+def table(out):
+    """The results that must not depend on how the sweep ran (all but the timing)."""
+    runs = load_runs(out).drop(columns=["seconds"])
+    return runs.sort_values("key").reset_index(drop=True)
+
+
+def test_design_sizes():
+    assert FullFactorial({"monitoring": [0, 1], "mpcr": [0.1, 0.2, 0.3]}, 4).runs == 24
+    assert ParameterSets([{"mpcr": 0.2}, {}], replicates=3).runs == 6
+    lhs = LatinHypercube({"monitoring": (0.0, 1.0), "n_nations": (5, 50)}, samples=10)
+    points = list(lhs.points())
+    assert len(points) == lhs.size == 10
+    assert all(isinstance(p["n_nations"], int) and 5 <= p["n_nations"] <= 50 for p in points)
+    # Latin hypercube: one sample in each of the 10 strata of every dimension
+    strata = sorted(int(p["monitoring"] * 10) for p in points)
+    assert strata == list(range(10))
+    sobol = SobolSample({"monitoring": (0.0, 1.0), "mpcr": (0.1, 2.0), "tolerance": (0, 1)},
+                        base=8, replicates=2)
+    assert sobol.size == 8 * 5 and len(list(sobol.points())) == sobol.size
+    assert sobol.runs == 80
+
+
+@pytest.mark.parametrize("bad, field", [
+    (lambda: FullFactorial({"nope": [1]}), "nope"),
+    (lambda: FullFactorial({"mpcr": []}), "mpcr"),
+    (lambda: FullFactorial({"mpcr": [1]}, replicates=0), "replicates"),
+    (lambda: LatinHypercube({"mpcr": (0.0, 99.0)}, samples=4), "mpcr"),
+    (lambda: SobolSample({"mpcr": (0.1, 1.0)}, base=10), "base"),
+    (lambda: list(small(fixed={"monitoring": 3}).specs()), "monitoring"),
+])
+def test_bad_designs_name_the_field(bad, field):
+    with pytest.raises(ParameterError, match=f"^{field}"):
+        bad()
+
+
+def test_seeds_come_from_the_experiment_seed_and_the_run_key():
+    specs = list(small(replicates=3).specs())
+    assert len({s.key for s in specs}) == len(specs) == 12
+    assert len({s.seed for s in specs}) == len(specs)
+    spec = specs[5]
+    assert spec.seed == run_seed(7, spec.point, spec.replicate)
+    # the same experiment gives the same runs; another experiment seed gives other seeds
+    assert [s.key for s in small(replicates=3).specs()] == [s.key for s in specs]
+    other = Experiment("t", small().design, steps=8, seed=8)
+    assert {s.seed for s in other.specs()}.isdisjoint({s.seed for s in specs})
+    common = list(small(common_random_numbers=True).specs())
+    assert {s.seed for s in common if s.replicate == 0} == {run_seed(7, 0, 0, True)}
+
+
+def test_same_results_serial_processes_and_dask(tmp_path):
+    experiment = small()
+    run_sweep(experiment, tmp_path / "serial", progress=False)
+    executor, workers, backend, close = make_executor(2, None)
+    try:
+        assert backend == "processes"
+        run_sweep(experiment, tmp_path / "processes", executor=executor, workers=workers,
+                  progress=False, chunk=1)
+    finally:
+        close()
+    dask = DaskBackend(workers=2)
+    try:
+        run_sweep(experiment, tmp_path / "dask", executor=dask.executor, workers=dask.workers,
+                  progress=False, backend="dask")
+    finally:
+        dask.close()
+    reference = table(tmp_path / "serial")
+    assert len(reference) == 8 and (reference["status"] == "ok").all()
+    pd.testing.assert_frame_equal(reference, table(tmp_path / "processes"))
+    pd.testing.assert_frame_equal(reference, table(tmp_path / "dask"))
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    session = manifest["sessions"][-1]
+    assert session["backend"] == "dask" and session["status"] == "complete"
+    assert {"mesa", "numpy", "pandas"} <= set(session["packages"])
+    assert manifest["experiment_definition"]["runs"] == 8
+
+
+def test_any_run_reruns_alone_from_its_key(tmp_path):
+    from abm.runner import simulate
+
+    experiment = small()
+    run_sweep(experiment, tmp_path, progress=False)
+    row = load_runs(tmp_path).iloc[3]
+    spec = next(s for s in experiment.specs() if s.key == row["key"])
+    _, _, summary = simulate(experiment.preset, experiment.steps, int(row["seed"]), spec.params)
+    assert summary["outcomes"]["effectiveness_tail_mean"] == row["effectiveness_tail_mean"]
+
+
+def test_resume_skips_runs_on_disk_and_exports_csv(tmp_path):
+    experiment = small()
+    first = run_sweep(experiment, tmp_path, progress=False)
+    again = run_sweep(experiment, tmp_path, progress=False)
+    assert (first.ran, first.skipped) == (8, 0)
+    assert (again.ran, again.skipped) == (0, 8)
+    assert len(load_runs(tmp_path)) == 8
+    csv = pd.read_csv(tmp_path / "runs.csv")
+    assert len(csv) == 8 and {"key", "seed", "model_version", "monitoring"} <= set(csv.columns)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert len(manifest["sessions"]) == 2
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
+    design = ParameterSets([{}, {"nations_file": str(tmp_path / "missing.csv")}, {}])
+    experiment = Experiment("fail", design, steps=5, seed=1)
+    report = run_sweep(experiment, tmp_path / "out", progress=False)
+    runs = load_runs(tmp_path / "out").sort_values("point")
+    assert report.failed == 1 and list(runs["status"]) == ["ok", "failed", "ok"]
+    assert "nations_file" in runs.iloc[1]["error"]
+    assert np.isnan(runs.iloc[1]["effectiveness_tail_mean"])
+    # failures count as done on resume, unless asked to retry them
+    assert run_sweep(experiment, tmp_path / "out", progress=False).ran == 0
+    assert run_sweep(experiment, tmp_path / "out", progress=False, retry_failed=True).ran == 1
+
+
+KILLED_SWEEP = """
+import sys
+from abm.designs import FullFactorial
+from abm.sweep import Experiment, run_sweep
+design = FullFactorial({"monitoring": [0.1, 0.5, 0.9], "n_nations": [20, 25]}, replicates=5)
+experiment = Experiment("killed", design, steps=40, seed=3)
+run_sweep(experiment, sys.argv[1], progress=False, chunk=1)
+"""
+
+
+def test_a_sweep_killed_mid_way_resumes_to_the_same_table(tmp_path):
+    out = tmp_path / "killed"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SWEEP, str(out)], env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "runs").glob("*.parquet"))) < 4:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    on_disk = len(load_runs(out))
+    assert 4 <= on_disk < 30, "the sweep was not interrupted mid-way"
+    design = FullFactorial({"monitoring": [0.1, 0.5, 0.9], "n_nations": [20, 25]},
+                           replicates=5)
+    experiment = Experiment("killed", design, steps=40, seed=3)
+    resumed = run_sweep(experiment, out, progress=False)
+    assert resumed.skipped == on_disk and resumed.ran == 30 - on_disk
+    run_sweep(experiment, tmp_path / "whole", progress=False)
+    assert not list((out / "runs").glob(".*.tmp"))
+    pd.testing.assert_frame_equal(table(out), table(tmp_path / "whole"))
+
+
+def test_cli_sweep_rejects_a_missing_script(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "abm", "sweep", "nope.py", "--out",
+                           str(tmp_path / "x")], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("coalition: error: script:")
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("study", ["free_riding", "cohesion", "institutions", "sensitivity"])
+def test_each_study_runs_in_quick_mode(tmp_path, study):
+    out = tmp_path / study
+    proc = subprocess.run([sys.executable, str(ROOT / "experiments" / f"{study}.py"), "--quick",
+                           "--workers", "2", "--no-progress", "--out", str(out)],
+                          capture_output=True, text=True, env={**os.environ,
+                                                               "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    readme = (out / "README.md").read_text()
+    assert "Mode: quick" in readme and "## Findings" in readme
+    assert list(out.glob("*.png")) and (out / "runs.csv").exists()
+    assert (load_runs(out)["status"] == "ok").all()
