@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench docs clean
+.PHONY: run test lint bench studies studies-quick docs clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python >= 3.12 or run make PYTHON=/path/to/python3.12"; exit 2; }
@@ -26,6 +26,16 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_sweep.py
+
+# The four studies: quick mode (minutes; what results/ holds) and full mode.
+studies-quick: $(STAMP)
+	for s in free_riding cohesion institutions sensitivity; do \
+	  $(BIN)/coalition sweep experiments/$$s.py --quick || exit 1; done
+
+studies: $(STAMP)
+	for s in free_riding cohesion institutions sensitivity; do \
+	  $(BIN)/coalition sweep experiments/$$s.py || exit 1; done
 
 docs: $(STAMP)
 	$(BIN)/python -c "from abm.parameters import update_odd; update_odd()"

@@ -131,6 +131,23 @@ def test_resume_skips_runs_on_disk_and_exports_csv(tmp_path):
     assert len(manifest["sessions"]) == 2
 
 
+def test_per_step_series_are_kept_when_asked(tmp_path):
+    from abm.runner import simulate
+    from abm.sweep import load_series
+
+    experiment = small(series=("effectiveness", "mean_trust"))
+    run_sweep(experiment, tmp_path, progress=False)
+    series = load_series(tmp_path)
+    assert len(series) == 8 * experiment.steps
+    assert set(series.columns) == {"key", "step", "effectiveness", "mean_trust"}
+    spec = next(iter(experiment.specs()))
+    _, frame, _ = simulate(experiment.preset, experiment.steps, spec.seed, spec.params)
+    one = series[series["key"] == spec.key].sort_values("step")
+    assert one["mean_trust"].tolist() == frame["mean_trust"].tolist()
+    with pytest.raises(ParameterError, match="^series"):
+        small(series=("nope",))
+
+
 def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     design = ParameterSets([{}, {"nations_file": str(tmp_path / "missing.csv")}, {}])
     experiment = Experiment("fail", design, steps=5, seed=1)
