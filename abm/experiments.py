@@ -37,7 +37,11 @@ def run_script(path: str | Path, args: argparse.Namespace) -> int:
     module = load_script(path)
     experiment = module.experiment(args.quick)
     out = Path(args.out or f"results/{experiment.name}")
-    executor, workers, backend, close = make_executor(args.workers, args.dask)
+    try:
+        executor, workers, backend, close = make_executor(args.workers, args.dask)
+    except (OSError, TimeoutError) as err:
+        raise ParameterError(f"dask: cannot reach the scheduler at {args.dask} ({err}); "
+                             "expected the address of a running Dask scheduler") from None
     try:
         report = run_sweep(experiment, out, executor=executor, workers=workers,
                            progress=args.progress, retry_failed=args.retry_failed,

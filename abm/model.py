@@ -142,7 +142,6 @@ class CoalitionModel(mesa.Model):
         self.payoff = np.zeros(n)
         self.partner_trust = np.full(n, p["initial_trust"])
         self.manual: dict[int, np.ndarray] = {}
-        self.exits_total = 0
         self.side_deal: SideDeal | None = None
         # Caches keyed on the identity of the arrays they derive from (which are replaced,
         # never mutated, when they change).
@@ -177,6 +176,11 @@ class CoalitionModel(mesa.Model):
 
     @classmethod
     def from_preset(cls, preset: str, rng: Any = None, **overrides: Any) -> CoalitionModel:
+        """A model of a named preset, with overrides.
+
+        >>> CoalitionModel.from_preset("public_goods_lab", rng=1).p["group_size"]
+        4
+        """
         from .presets import preset_params
         return cls(rng=rng, **preset_params(preset, overrides))
 
@@ -412,7 +416,6 @@ class CoalitionModel(mesa.Model):
             self.member, self.streak, exits, rejoins = adaptation.cohesion(
                 self.member, coalition_trust, self.running_payoff, self.streak,
                 p["exit_patience"], p["exit_trust"], p["exit_payoff"], p["rejoin"])
-        self.exits_total += exits
         self.n_members += rejoins - exits
 
         self._record(

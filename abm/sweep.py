@@ -41,8 +41,6 @@ from .parameters import PARAMETERS, ParameterError, validate
 from .presets import preset_params, preset_steps
 from .version import __version__
 
-RUN_COLUMNS = ("key", "point", "replicate", "seed", "model_version", "preset", "steps",
-               "status", "error", "seconds")
 OUTCOMES = ("effectiveness_tail_mean", "coverage_min_tail_mean", "legitimacy_tail_mean",
             "success_tail_mean", "fulfilment_tail_mean", "free_riding_rate_tail_mean",
             "mean_contribution_ratio_tail_mean", "exploitation_rho_tail_mean",
@@ -237,7 +235,7 @@ class DaskBackend:
 
         self.cluster = None
         if address:
-            self.client = Client(address)
+            self.client = Client(address, timeout="10s")
         else:
             self.cluster = LocalCluster(n_workers=workers or os.cpu_count(),
                                         threads_per_worker=1, processes=True,
