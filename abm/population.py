@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .parameters import ParameterError
+from .datasets import Column, check_choice, read_checked
 
 STRATEGIES = ("conditional", "free_rider", "hump", "unconditional")
 CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL = range(4)
@@ -68,57 +68,22 @@ def generate(p: dict, rng: np.random.Generator) -> Traits:
     )
 
 
-NATIONS_FILE_COLUMNS = {
-    "name": "nation name",
-    "gdp": "GDP in bn USD (> 0)",
-    "population": "population in people (> 0)",
-}
+NATIONS_FILE_COLUMNS = [
+    Column("name", numeric=False), Column("gdp", low=0, above=True),
+    Column("population", low=0, above=True),
+    Column("funds_share", low=0, high=1, required=False),
+    Column("position", low=-10, high=10, required=False),
+    Column("region", low=0, high=19, required=False),
+    Column("strategy", numeric=False, required=False),
+]
 
 
 def read_nations_file(path: str | Path) -> pd.DataFrame:
-    """Read and check a nations CSV; any problem is one ParameterError naming the column."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"nations_file: {str(path)!r} does not exist, expected a CSV file")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ParameterError(f"nations_file: {path} is not a readable CSV ({first})") from None
-    missing = [c for c in NATIONS_FILE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ParameterError(
-            f"nations_file: {path} lacks column(s) {', '.join(missing)}; expected columns "
-            + ", ".join(f"{c} ({d})" for c, d in NATIONS_FILE_COLUMNS.items())
-        )
-    if len(frame) < 2:
-        raise ParameterError(f"nations_file: {path} has {len(frame)} nation(s), expected >= 2")
-    for column, low, high in [("gdp", 0.0, None), ("population", 0.0, None),
-                              ("funds_share", 0.0, 1.0), ("position", -10.0, 10.0),
-                              ("region", 0, 19)]:
-        if column not in frame.columns:
-            continue
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = ~np.isfinite(values) | (values <= low if column in ("gdp", "population")
-                                      else values < low)
-        if high is not None:
-            bad |= values > high
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            bound = f"> {low:g}" if high is None else f"in [{low:g}, {high:g}]"
-            raise ParameterError(
-                f"nations_file: column {column} row {row + 2} is {frame[column].iloc[row]!r}, "
-                f"expected a number {bound}"
-            )
-        frame[column] = values
+    """Read and check a nations CSV (name, gdp in bn USD, population; optional funds_share,
+    position, region, strategy); any problem is one error naming the column and row."""
+    frame = read_checked(path, NATIONS_FILE_COLUMNS, "nations_file", min_rows=2)
     if "strategy" in frame.columns:
-        bad = ~frame["strategy"].isin(STRATEGIES)
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ParameterError(
-                f"nations_file: column strategy row {row + 2} is {frame['strategy'].iloc[row]!r}, "
-                f"expected one of {', '.join(STRATEGIES)}"
-            )
+        check_choice(frame, "strategy", STRATEGIES, "nations_file")
     return frame
 
 
