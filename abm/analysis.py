@@ -81,6 +81,15 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join([head, rule, *body])
 
 
+def means_table(summary: pd.DataFrame, index: str, outcomes: dict[str, str],
+                digits: int = 3) -> str:
+    """Markdown table of the means in a ``summarise`` result indexed by ``index``, with the
+    outcomes' readable names as headers."""
+    frame = summary.reset_index()[[index] + [f"{k}_mean" for k in outcomes]]
+    return markdown_table(frame.rename(columns={f"{k}_mean": v for k, v in outcomes.items()}),
+                          digits)
+
+
 def interval(summary_row: pd.Series, outcome: str, digits: int = 3) -> str:
     """'mean [low, high]' for the text of a README."""
     mean, low, high = (summary_row[f"{outcome}_{k}"] for k in ("mean", "low", "high"))

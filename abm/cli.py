@@ -13,13 +13,15 @@ from .parameters import PARAMETERS, ParameterError, parse_value
 from .presets import DESCRIPTIONS, presets
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2."""
+
     def error(self, message: str):  # one line, status 2, no usage dump
         # argparse prefixes a type error with "argument --steps: "; our message names the field
         head, _, rest = message.partition(": ")
         if head.startswith("argument ") and ": got " in rest:
             message = rest
-        self.exit(2, f"coalition: error: {message}\n")
+        self.exit(2, f"{self.prog.split()[0]}: error: {message}\n")
 
 
 def _integer(name: str, low: int):
@@ -47,8 +49,8 @@ def _overrides(pairs: Sequence[str]) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="coalition", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="coalition", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     run = sub.add_parser("run", help="run one scenario and write its results")
     run.add_argument("--preset", default="default", help="scenario name (see `presets`)")
     run.add_argument("--steps", type=_integer("steps", 1), default=None,
@@ -68,20 +70,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_sweep_options(parser: argparse.ArgumentParser) -> None:
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options every sweep-running command shares (workers, output, progress)."""
     parser.add_argument("--quick", action="store_true",
                         help="the quick mode (small design, minutes on a laptop)")
     parser.add_argument("--workers", type=_integer("workers", 1), default=None,
                         help="worker processes (default: all cores)")
+    parser.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    parser.add_argument("--no-progress", dest="progress", action="store_false",
+                        help="no progress bar")
+
+
+def add_sweep_options(parser: argparse.ArgumentParser) -> None:
+    add_run_options(parser)
     parser.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
                         help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
-    parser.add_argument("--out", default=None, help="results folder (default results/<name>)")
     parser.add_argument("--retry-failed", action="store_true",
                         help="run again the runs recorded as failed")
     parser.add_argument("--no-csv", dest="csv", action="store_false",
                         help="skip the runs.csv export")
-    parser.add_argument("--no-progress", dest="progress", action="store_false",
-                        help="no progress bar")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

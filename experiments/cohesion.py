@@ -19,7 +19,7 @@ import numpy as np
 from abm.analysis import (
     compare,
     lines,
-    markdown_table,
+    means_table,
     phase_diagram,
     save_figure,
     summarise,
@@ -75,11 +75,6 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     by_monitoring = summarise(runs, ["monitoring"], list(OUTCOMES)).set_index("monitoring")
     collapse_time = runs["time_to_collapse"].dropna()
 
-    def table(summary, index):
-        frame = summary.reset_index()[[index] + [f"{k}_mean" for k in OUTCOMES]]
-        return markdown_table(frame.rename(columns={f"{k}_mean": v
-                                                    for k, v in OUTCOMES.items()}))
-
     body = f"""
 ## Findings
 
@@ -103,15 +98,15 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
 
 By initial trust:
 
-{table(by_trust, "initial_trust")}
+{means_table(by_trust, "initial_trust", OUTCOMES)}
 
 By divergence:
 
-{table(by_divergence, "divergence")}
+{means_table(by_divergence, "divergence", OUTCOMES)}
 
 By monitoring:
 
-{table(by_monitoring, "monitoring")}
+{means_table(by_monitoring, "monitoring", OUTCOMES)}
 
 ![phase diagrams](cohesion_phase.png)
 

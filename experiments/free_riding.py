@@ -19,7 +19,7 @@ from abm.analysis import (
     compare,
     interval,
     lines,
-    markdown_table,
+    means_table,
     save_figure,
     summarise,
     write_readme,
@@ -71,11 +71,6 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     identical = bool((runs[runs.burden_rule == "voluntary"][free].to_numpy()
                       == runs[runs.burden_rule == "guideline"][free].to_numpy()).all())
 
-    def table(summary, index):
-        frame = summary.reset_index()[[index] + [f"{k}_mean" for k in OUTCOMES]]
-        return markdown_table(frame.rename(columns={f"{k}_mean": v
-                                                    for k, v in OUTCOMES.items()}))
-
     body = f"""
 ## Findings (voluntary rule unless said)
 
@@ -99,15 +94,15 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
 
 By rule (all inequality levels and sizes):
 
-{table(overall, "burden_rule")}
+{means_table(overall, "burden_rule", OUTCOMES)}
 
 By inequality (voluntary rule):
 
-{table(by_inequality, "inequality")}
+{means_table(by_inequality, "inequality", OUTCOMES)}
 
 By number of nations (voluntary rule):
 
-{table(size, "n_nations")}
+{means_table(size, "n_nations", OUTCOMES)}
 
 ![free-riding](free_riding.png)
 

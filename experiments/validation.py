@@ -13,7 +13,6 @@ target, model value and verdict. Checks so far:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from abm import datasets
 from abm.analysis import markdown_table, save_figure, summarise
+from abm.cli import Parser, add_run_options
 from abm.designs import ParameterSets
 from abm.sweep import Experiment, experiment_runs, load_series, make_executor, run_sweep
 from abm.version import __version__
@@ -118,13 +118,10 @@ def figures(out: Path, lab: pd.DataFrame, alliance: pd.DataFrame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--out", default="results/validation")
-    parser.add_argument("--no-progress", dest="progress", action="store_false")
+    parser = Parser(prog="validation", description=__doc__.splitlines()[0])
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    out = Path(args.out)
+    out = Path(args.out or "results/validation")
     executor, workers, backend, close = make_executor(args.workers, None)
     try:
         lab, alliance = lab_experiment(args.quick), alliance_experiment(args.quick)
