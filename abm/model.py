@@ -138,6 +138,11 @@ class CoalitionModel(mesa.Model):
         self.member = np.ones(n, dtype=bool)
         self.n_members = n
         self.streak = np.zeros(n, dtype=int)
+        # Funds pledged last cycle (budget inertia carries part of it over); before the first
+        # cycle, what the nations file says they spent, if it says so.
+        self.funds_pledged = (None if traits.funds_start is None
+                              else np.minimum(traits.funds_start * self.gdp,
+                                              self.capacity[:, FUNDS]))
         self.running_payoff = np.zeros(n)
         self.payoff = np.zeros(n)
         self.partner_trust = np.full(n, p["initial_trust"])
@@ -317,6 +322,8 @@ class CoalitionModel(mesa.Model):
             value=value * self.quality[:, None], trust=self.trust, memory=self.belief,
             schedules=self._schedules[1], shock=shock, rounds=p["pledging_rounds"],
             manual=self.manual)
+        if p["budget_inertia"]:
+            pledge = self._carry_over_budgets(pledge, mandates)
         pledge, total = pledging.trim_to_requirement(pledge, self.requirement)
         paid = received = self._no_payments
         if (p["side_payments"] and p["req_troops"] > 0
@@ -425,6 +432,29 @@ class CoalitionModel(mesa.Model):
             pledged_value=pledged_value, mission_value=mission_value,
             benefit=benefit, cost=cost, sanction=sanction, paid=paid, belief=belief,
             dissent=mandates.dissent)
+
+    def _carry_over_budgets(self, pledge: np.ndarray, mandates: Mandates) -> np.ndarray:
+        """Partial adjustment of budgets: a nation's funds move only ``1 - budget_inertia``
+        of the way from last cycle's pledge to what the conference would have it pledge,
+        split over its missions as the conference split them (played nations excepted)."""
+        desired = pledge[:, :, FUNDS].sum(axis=0)
+        target = desired
+        if self.funds_pledged is not None:
+            carried = self.p["budget_inertia"]
+            target = np.minimum(carried * self.funds_pledged + (1.0 - carried) * desired,
+                                self.capacity[:, FUNDS]) * mandates.participating
+            for nation in self.manual:
+                target[nation] = desired[nation]
+            split = np.divide(pledge[:, :, FUNDS], desired, out=mandates.part
+                              / mandates.missions_joined, where=desired > 0)
+            pledge = pledge.copy()
+            pledge[:, :, FUNDS] = split * target
+            if self.p["burden_rule"] == "assessed":  # assessments are owed in full
+                np.maximum(pledge[:, :, FUNDS], mandates.fair[:, :, FUNDS],
+                           out=pledge[:, :, FUNDS])
+                target = pledge[:, :, FUNDS].sum(axis=0)
+        self.funds_pledged = target
+        return pledge
 
     def _side_payments(self, pledge, total, part, value, cost_above):
         gap, gain = pledging.troop_gap_value(total, self.requirement, self.weight)

@@ -118,7 +118,7 @@ _P = [
        group="nations"),
     _p("nations_file", None, unit="path", kind=str, optional=True, group="nations",
        meaning="CSV of real nations (name, gdp in bn USD, population; optional region, "
-               "position, strategy, funds_share) replacing the generated ones."),
+               "position, strategy, funds_share, funds_start) replacing the generated ones."),
     # --- Capacities and costs --------------------------------------------------------------------
     _p("funds_share", 0.01, 0.0, 1.0, "share of GDP",
        "Funds a nation can commit to missions per cycle, as a share of its GDP.",
@@ -162,6 +162,9 @@ _P = [
     _p("belief_update", 0.5, 0.0, 1.0, "weight",
        "Weight of the latest observation when a nation revises its belief about others.",
        group="strategies"),
+    _p("budget_inertia", 0.0, 0.0, 0.99, "weight",
+       "Share of last cycle's funds pledge a nation carries over (partial adjustment of "
+       "budgets; 0 = none).", group="strategies"),
     _p("imitation", 0.0, 0.0, 1.0, "probability/cycle",
        "Chance per cycle that a nation compares payoffs with another and may copy its strategy.",
        group="strategies"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .datasets import Column, check_choice, read_checked
+from .datasets import Column, DataError, check_choice, read_checked
 
 STRATEGIES = ("conditional", "free_rider", "hump", "unconditional")
 CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL = range(4)
@@ -28,6 +28,7 @@ class Traits:
     salience: np.ndarray  # general salience of missions
     strategy: np.ndarray  # int code into STRATEGIES
     funds_share: np.ndarray  # share of GDP available for missions
+    funds_start: np.ndarray | None = None  # funds pledged before cycle 1, share of GDP
 
     @property
     def gdp_per_capita(self) -> np.ndarray:
@@ -72,6 +73,7 @@ NATIONS_FILE_COLUMNS = [
     Column("name", numeric=False), Column("gdp", low=0, above=True),
     Column("population", low=0, above=True),
     Column("funds_share", low=0, high=1, required=False),
+    Column("funds_start", low=0, high=1, required=False),
     Column("position", low=-10, high=10, required=False),
     Column("region", low=0, high=19, required=False),
     Column("strategy", numeric=False, required=False),
@@ -80,8 +82,15 @@ NATIONS_FILE_COLUMNS = [
 
 def read_nations_file(path: str | Path) -> pd.DataFrame:
     """Read and check a nations CSV (name, gdp in bn USD, population; optional funds_share,
-    position, region, strategy); any problem is one error naming the column and row."""
-    frame = read_checked(path, NATIONS_FILE_COLUMNS, "nations_file", min_rows=2)
+    funds_start, position, region, strategy); any problem is one error naming the column and
+    row."""
+    from .scenarios import BUILDERS, nations_path  # scenarios builds on this module's kin
+
+    resolved = nations_path(str(path))
+    if not resolved.is_file():
+        raise DataError(f"nations_file: {str(path)!r} does not exist, expected a CSV file or "
+                        f"one of {', '.join(BUILDERS)}")
+    frame = read_checked(resolved, NATIONS_FILE_COLUMNS, "nations_file", min_rows=2)
     if "strategy" in frame.columns:
         check_choice(frame, "strategy", STRATEGIES, "nations_file")
     return frame
@@ -100,6 +109,8 @@ def from_frame(frame: pd.DataFrame, p: dict, rng: np.random.Generator) -> Traits
         generated.strategy = frame["strategy"].map(STRATEGIES.index).to_numpy(int)
     if "funds_share" in frame.columns:
         generated.funds_share = frame["funds_share"].to_numpy(float)
+    if "funds_start" in frame.columns:
+        generated.funds_start = frame["funds_start"].to_numpy(float)
     generated.name = frame["name"].astype(str).to_numpy()
     generated.gdp = frame["gdp"].to_numpy(float)
     generated.population = frame["population"].to_numpy(float)

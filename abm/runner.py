@@ -103,6 +103,18 @@ def run(preset: str | None = None, steps: int | None = None, seed: int | None = 
     return RunResult(model_frame, model.nation_frame(), summary, model)
 
 
+def nation_table(columns: tuple[str, ...], preset: str | None, overrides: dict[str, Any],
+                 seed: int, steps: int | None = None) -> pd.DataFrame:
+    """One run's nation frame cut to ``columns`` (with step, nation and seed): the task of a
+    sweep that needs nation-level results.
+
+    >>> nation_table(("burden",), "alliance", {"n_nations": 4}, seed=1, steps=2).shape
+    (8, 4)
+    """
+    frame = run(preset, steps=steps, seed=seed, **overrides).nation_frame
+    return frame[["step", "nation", *columns]].assign(seed=seed)
+
+
 def simulate(preset: str | None, steps: int | None, seed: int | None,
              overrides: dict[str, Any]) -> tuple[CoalitionModel, pd.DataFrame, dict[str, Any]]:
     """Run without building the nation frame: the model, its model frame and its summary."""

@@ -7,6 +7,11 @@ target, model value and verdict. Checks so far:
    beliefs over ten periods, with at least 100 groups of four.
 2. Alliance burden-sharing (Olson and Zeckhauser 1966; Sandler and Murdoch 2000): a positive
    GDP-burden rank correlation under a pure public good, weakened by joint products.
+3. NATO, calibrated (`nato_2014`): the 31 allies start from their 2014 GDP and defence
+   budgets; the calibrated state against the 2014 burden pattern, then a decade of the 2 %
+   guideline against the real count of allies at 2 % (3 in 2014, 11 in 2023, 23 in 2024).
+4. UN peacekeeping (`un_peacekeeping`, the 188 UN members with 2019 data): money from the
+   rich, troops from the poor, and the real top payers and troop contributors.
 
     python experiments/validation.py [--quick] [--workers N] [--out DIR]
 """
@@ -20,10 +25,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from abm import datasets
+from abm import datasets, scenarios
 from abm.analysis import markdown_table, save_figure, summarise
 from abm.cli import Parser, add_run_options
-from abm.designs import ParameterSets
+from abm.designs import ParameterSets, run_seed
+from abm.metrics import spearman
+from abm.presets import presets
+from abm.runner import nation_table
 from abm.sweep import Experiment, experiment_runs, load_series, make_executor, run_sweep
 from abm.version import __version__
 
@@ -36,10 +44,156 @@ def lab_experiment(quick: bool) -> Experiment:
                       series=("mean_contribution_pct", "mean_belief"))
 
 
+# Joint products: the private share of a contribution's value (private_benefit x salience),
+# strong as calibrated on NATO's 1990s correlations, and weak for contrast.
+JOINT_PRODUCTS = {0.0: "pure public good", 0.3: "weak joint products", 0.75: "joint products"}
+
+
 def alliance_experiment(quick: bool) -> Experiment:
-    sets = [{"private_benefit": 0.0}, {"private_benefit": 0.6, "salience_spread": 0.5}]
-    return Experiment("validation_alliance", ParameterSets(sets, replicates=10 if quick else 40),
-                      preset="alliance", steps=40 if quick else 100, seed=1966)
+    sets = [{"private_benefit": strength, "salience_spread": 0.5} if strength else
+            {"private_benefit": strength} for strength in JOINT_PRODUCTS]
+    return Experiment("validation_alliance", ParameterSets(sets, replicates=12 if quick else 40),
+                      preset="alliance", steps=100, seed=1966)
+
+
+# NATO: the rule variants run from the same 2014 start, with common random numbers.
+NATO_VARIANTS = {
+    "calibrated": {},
+    "enforced (sanction 1)": {"sanction_rate": 1.0},
+    "fast budgets (inertia 0.5)": {"budget_inertia": 0.5},
+    "enforced, fast budgets": {"sanction_rate": 1.0, "budget_inertia": 0.5},
+}
+CALIBRATED = "calibrated"
+# Cycle k is the budget year 2014 + k; the start (cycle 0) is 2014's real spending.
+REAL_AT_2_PCT = {2014: 3, 2023: 11, 2024: 23}  # abm/data/SOURCES.md
+NATION_COLUMNS = ("gdp", "gdp_per_capita", "contribution", "delivered_funds",
+                  "delivered_troops")
+
+
+def nation_runs(executor, preset: str, variants: dict[str, dict], replicates: int, seed: int,
+                steps: int | None = None) -> pd.DataFrame:
+    """Nation frames of every variant and replicate; replicate r has the same seed in every
+    variant (common random numbers)."""
+    jobs = [(label, run_seed(seed, 0, r, common=True))
+            for label in variants for r in range(replicates)]
+    frames = executor.map(nation_table, *zip(*[
+        (NATION_COLUMNS, preset, variants[label], run, steps) for label, run in jobs]))
+    return pd.concat([frame.assign(variant=label) for (label, _), frame in zip(jobs, frames)],
+                     ignore_index=True)
+
+
+def _interval(values: pd.Series, digits: int = 2) -> str:
+    mean, sd, n = values.mean(), values.std(), len(values)
+    half = 1.96 * sd / np.sqrt(n) if n > 1 else 0.0
+    return f"{mean:.{digits}f} [{mean - half:.{digits}f}, {mean + half:.{digits}f}]"
+
+
+def nato_check(frames: pd.DataFrame) -> tuple[list[dict], dict]:
+    allies = datasets.nato_defence().set_index("country")
+    frames = frames.assign(burden=100 * frames["contribution"] / frames["gdp"])
+    last = frames["step"].max()
+    per_run = frames.groupby(["variant", "seed", "step"], observed=True)
+
+    def against(step: int, variant: str, column: str) -> pd.Series:
+        part = frames[(frames["step"] == step) & (frames["variant"] == variant)]
+        return part.groupby("seed").apply(lambda run: spearman(
+            run.set_index("nation")["burden"].reindex(allies.index).to_numpy(),
+            allies[column].to_numpy()), include_groups=False)
+
+    counts = per_run["burden"].apply(lambda b: int((b >= 2.0 - 1e-9).sum())).rename("at_2")
+    counts = counts.reset_index()
+    end = counts[counts["step"] == last].set_index("variant")["at_2"]
+    start = frames[(frames["step"] == 1) & (frames["variant"] == CALIBRATED)]
+    totals = start.groupby("seed").apply(lambda run: pd.Series({
+        "burden": 100 * run["contribution"].sum() / run["gdp"].sum(),
+        "us_share": run.loc[run["nation"] == "United States", "contribution"].sum()
+        / run["contribution"].sum(),
+        "gdp_rho": spearman(run["gdp"].to_numpy(), run["burden"].to_numpy())}),
+        include_groups=False)
+    real = allies.assign(gdp=start.groupby("nation", observed=True)["gdp"].first())
+    real_total = float((real["pct_gdp_2014"] * real["gdp"]).sum() / real["gdp"].sum())
+    real_us = float((real["pct_gdp_2014"] * real["gdp"])["United States"]
+                    / (real["pct_gdp_2014"] * real["gdp"]).sum())
+    real_rho = spearman(real["gdp"].to_numpy(), real["pct_gdp_2014"].to_numpy())
+    fit_2014 = against(1, CALIBRATED, "pct_gdp_2014")
+    own_2014 = against(last, CALIBRATED, "pct_gdp_2014")
+    fit_2024 = against(last, CALIBRATED, "pct_gdp_2024e")
+    rows = [
+        {"check": "NATO: calibrated state vs 2014 pattern",
+         "target": "rank correlation with real 2014 burdens >= 0.7",
+         "model": f"{_interval(fit_2014)} after cycle 1 (2015); {_interval(own_2014)} after "
+                  f"{last} cycles", "pass": fit_2014.mean() >= 0.7},
+        {"check": "NATO: 2014 aggregates (cycle 1)",
+         "target": f"burden {real_total:.2f} % of GDP, US share {100 * real_us:.0f} %, "
+                   f"rho(GDP, burden) {real_rho:.2f}",
+         "model": f"{_interval(totals['burden'])} %, {_interval(100 * totals['us_share'], 0)} "
+                  f"%, {_interval(totals['gdp_rho'])}",
+         "pass": bool(abs(totals["burden"].mean() - real_total) <= 0.5
+                      and abs(totals["gdp_rho"].mean() - real_rho) <= 0.2)},
+        {"check": f"NATO: allies at 2 % after {last} cycles of the guideline ({2014 + last})",
+         "target": "real: 3 (2014) -> 11 (2023) -> 23 (2024e); report, explain the gap",
+         "model": f"{_interval(end[CALIBRATED], 1)}; "
+                  + "; ".join(f"{label}: {end[label].mean():.1f}" for label in NATO_VARIANTS
+                              if label != CALIBRATED),
+         "pass": None},
+        {"check": "NATO: 2024 pattern (out of sample)",
+         "target": "rank correlation with real 2024 burdens; report",
+         "model": _interval(fit_2024), "pass": None},
+    ]
+    return rows, {"frames": frames, "counts": counts, "allies": allies, "end": end,
+                  "replicates": frames["seed"].nunique()}
+
+
+def un_check(frames: pd.DataFrame, tail: int) -> tuple[list[dict], pd.DataFrame]:
+    """Funds against GDP and troops against GDP per capita, per run over the last ``tail``
+    cycles; the real top payers' shares and troop contributors' ranks beside the model's."""
+    last = frames["step"].max()
+    kept = frames[frames["step"] > last - tail]
+    nations = kept.groupby(["seed", "nation"], observed=True).agg(
+        gdp=("gdp", "first"), gdp_per_capita=("gdp_per_capita", "first"),
+        funds=("delivered_funds", "mean"), troops=("delivered_troops", "mean")).reset_index()
+    nations["funds_share"] = 100 * nations["funds"] / nations.groupby("seed")["funds"].transform(
+        "sum")
+    nations["troops_share"] = 100 * nations["troops"] / nations.groupby("seed")[
+        "troops"].transform("sum")
+    nations["troops_rank"] = nations.groupby("seed")["troops"].rank(ascending=False)
+    rhos = nations.groupby("seed").apply(lambda run: pd.Series({
+        "funds_gdp": spearman(run["gdp"].to_numpy(), run["funds"].to_numpy()),
+        "troops_income": spearman(run["gdp_per_capita"].to_numpy(), run["troops"].to_numpy()),
+    }), include_groups=False)
+    un = datasets.un_peacekeeping()
+    members = pd.read_csv(scenarios.nations_path("un_members_2019")).set_index("iso3")["name"]
+    payers = un[un["kind"] == "assessed_share"]
+    troops = un[(un["kind"] == "uniformed_personnel") & (un["iso3"] != "")]
+    total = float(un.loc[(un["kind"] == "uniformed_personnel") & (un["iso3"] == ""),
+                         "value"].iloc[0])
+    mean = nations.groupby("nation", observed=True)[["funds_share", "troops_share",
+                                                      "troops_rank"]].mean()
+    paid = ", ".join(f"{members[i]} {mean.loc[members[i], 'funds_share']:.1f} ({v:.1f})"
+                     for i, v in zip(payers["iso3"], payers["value"]))
+    sent = ", ".join(f"{members[i]} #{mean.loc[members[i], 'troops_rank']:.0f}"
+                     for i in troops["iso3"])
+    sent_share = mean.loc[[members[i] for i in troops["iso3"]], "troops_share"].sum()
+    model_top = mean["funds_share"].nlargest(len(payers)).index
+    rows = [
+        {"check": "UN: funds come from the rich", "target": "rho(GDP, funds) > 0, clearly",
+         "model": _interval(rhos["funds_gdp"]),
+         "pass": bool(rhos["funds_gdp"].mean() - 1.96 * rhos["funds_gdp"].std()
+                      / np.sqrt(len(rhos)) > 0)},
+        {"check": "UN: troops come from the poorer",
+         "target": "rho(GDP per capita, troops) < 0, clearly",
+         "model": _interval(rhos["troops_income"]),
+         "pass": bool(rhos["troops_income"].mean() + 1.96 * rhos["troops_income"].std()
+                      / np.sqrt(len(rhos)) < 0)},
+        {"check": "UN: the top payers", "target": "the real top 4 (2019-21 scale) are the "
+                  "model's top 4; shares % (real)",
+         "model": paid, "pass": bool(set(model_top) == {members[i] for i in payers["iso3"]})},
+        {"check": "UN: the top troop contributors",
+         "target": f"ranks of the real top 3 (May 2023; {100 * troops['value'].sum() / total:.0f}"
+                   " % of all uniformed personnel), of 188",
+         "model": f"{sent}; {sent_share:.0f} % of troops", "pass": None},
+    ]
+    return rows, nations
 
 
 def lab_check(series: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
@@ -51,6 +205,8 @@ def lab_check(series: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
     rmse = float(np.sqrt(np.mean((model["pct"].to_numpy()[:len(observed)] - observed) ** 2)))
     first, last = model["pct"].iloc[0], model["pct"].iloc[-1]
     beliefs = model["belief"].to_numpy()
+    said = data["mean_belief_tokens_of_20"].to_numpy()
+    belief_rmse = float(np.sqrt(np.mean((beliefs[:len(said)] - said) ** 2)))
     rows = [
         {"check": "lab: period 1 contribution", "target": "30-50 % of endowment",
          "model": f"{first:.1f} % (data {observed[0]:.1f})", "pass": 30 <= first <= 50},
@@ -63,30 +219,36 @@ def lab_check(series: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
                   f"{data['mean_belief_tokens_of_20'].iloc[0]:.2f} -> "
                   f"{data['mean_belief_tokens_of_20'].iloc[-1]:.2f})",
          "pass": beliefs[-1] < beliefs[0]},
+        {"check": "lab: beliefs RMSE (not fitted)", "target": "<= 1.5 tokens of 20",
+         "model": f"{belief_rmse:.2f} tokens", "pass": belief_rmse <= 1.5},
     ]
     return rows, model.merge(data, left_on="step", right_on="period")
 
 
 def alliance_check(runs: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
-    runs = runs.assign(joint_products=np.where(runs["private_benefit"] > 0, "joint products",
-                                               "pure public good"))
-    summary = summarise(runs, ["joint_products"], ["exploitation_rho_tail_mean"]).set_index(
-        "joint_products")
-    pure, joint = summary.loc["pure public good"], summary.loc["joint products"]
+    runs = runs.assign(joint_products=runs["private_benefit"].map(JOINT_PRODUCTS))
     k = "exploitation_rho_tail_mean"
+    summary = summarise(runs, ["joint_products"], [k]).set_index("joint_products")
+    pure, weak, joint = (summary.loc[label] for label in JOINT_PRODUCTS.values())
+
+    def show(row):
+        return f"{row[k + '_mean']:.3f} [{row[k + '_low']:.3f}, {row[k + '_high']:.3f}]"
+
     rows = [
         {"check": "alliance: pure public good", "target": "rho(GDP, burden) > 0, clearly",
-         "model": f"{pure[k + '_mean']:.3f} [{pure[k + '_low']:.3f}, {pure[k + '_high']:.3f}]",
-         "pass": pure[k + "_low"] > 0},
-        {"check": "alliance: joint products", "target": "rho weaker, in 0.00-0.25 (NATO 1990s)",
-         "model": f"{joint[k + '_mean']:.3f} [{joint[k + '_low']:.3f}, {joint[k + '_high']:.3f}]",
-         "pass": bool(joint[k + "_mean"] < pure[k + "_mean"]
-                      and 0.0 <= joint[k + "_mean"] <= 0.25)},
+         "model": show(pure), "pass": pure[k + "_low"] > 0},
+        {"check": "alliance: joint products",
+         "target": "rho weaker, in 0.00-0.25 (NATO: 0.11-0.19 in 1994-97, 0.23 -> 0.03 in "
+                   "2014-19)",
+         "model": show(joint), "pass": bool(joint[k + "_mean"] < pure[k + "_mean"]
+                                            and 0.0 <= joint[k + "_mean"] <= 0.25)},
+        {"check": "alliance: weak joint products", "target": "report",
+         "model": show(weak), "pass": None},
     ]
     return rows, runs
 
 
-def figures(out: Path, lab: pd.DataFrame, alliance: pd.DataFrame) -> None:
+def lab_figure(out: Path, lab: pd.DataFrame) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
     ax = axes[0]
     ax.fill_between(lab["step"], lab["pct"] - lab["pct_sd"], lab["pct"] + lab["pct_sd"],
@@ -103,18 +265,151 @@ def figures(out: Path, lab: pd.DataFrame, alliance: pd.DataFrame) -> None:
            title="Beliefs")
     ax.legend(fontsize=8)
     save_figure(fig, out / "lab.png")
+
+
+def alliance_figure(out: Path, alliance: pd.DataFrame) -> None:
     fig, ax = plt.subplots(figsize=(6, 4.2), constrained_layout=True)
     ok = alliance[alliance["status"] == "ok"]
-    for i, (label, part) in enumerate(ok.groupby("joint_products")):
-        ax.scatter(np.full(len(part), i) + np.random.default_rng(i).uniform(-0.1, 0.1,
-                                                                          len(part)),
-                   part["exploitation_rho_tail_mean"], alpha=0.5, label=label)
+    order = [label for label in JOINT_PRODUCTS.values() if label in set(ok["joint_products"])]
+    for i, label in enumerate(order):
+        part = ok[ok["joint_products"] == label]
+        jitter = np.random.default_rng(i).uniform(-0.1, 0.1, len(part))
+        ax.scatter(np.full(len(part), i) + jitter, part["exploitation_rho_tail_mean"],
+                   alpha=0.5, label=label)
     ax.axhspan(0.0, 0.25, color="grey", alpha=0.15, label="NATO 1994-97 and 2014-19")
+    ax.axhline(0.14, color="grey", ls="--", lw=0.8, label="NATO 1994-97, mean")
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks([0, 1], sorted(ok["joint_products"].unique()))
+    ax.set_xticks(range(len(order)), order)
     ax.set(ylabel="rank correlation of GDP and burden", title="Alliance burden-sharing")
     ax.legend(fontsize=8)
     save_figure(fig, out / "alliance.png")
+
+
+def nato_figure(out: Path, nato: dict) -> None:
+    frames, counts, allies = nato["frames"], nato["counts"], nato["allies"]
+    last = frames["step"].max()
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
+    for ax, (step, variant, column, year) in zip(axes[:2], [
+            (1, CALIBRATED, "pct_gdp_2014", "Calibrated state (cycle 1) vs 2014"),
+            (last, CALIBRATED, "pct_gdp_2024e", f"Cycle {last} vs {2014 + last} (estimate)")]):
+        part = frames[(frames["step"] == step) & (frames["variant"] == variant)]
+        model = part.groupby("nation", observed=True)["burden"].mean().reindex(allies.index)
+        ax.scatter(allies[column], model, s=18)
+        for name in ("United States", "Greece", "Poland", "Estonia", "Latvia", "Spain"):
+            ax.annotate(name, (allies.loc[name, column], model[name]), fontsize=7)
+        top = max(allies[column].max(), model.max()) * 1.1
+        ax.plot([0, top], [0, top], color="grey", lw=0.8)
+        ax.axhline(2, color="grey", ls=":", lw=0.8)
+        ax.axvline(2, color="grey", ls=":", lw=0.8)
+        ax.set(xlabel="real defence spending, % of GDP", ylabel="model, % of GDP",
+               title=year)
+    ax = axes[2]
+    counts = counts.assign(year=2014 + counts["step"])
+    for variant, part in counts.groupby("variant", sort=False):
+        mean = part.groupby("year")["at_2"].mean()
+        ax.plot(mean.index, mean.to_numpy(), "o-", ms=3, label=f"model: {variant}")
+    ax.plot(list(REAL_AT_2_PCT), list(REAL_AT_2_PCT.values()), "ks--", label="real (NATO)")
+    ax.set(xlabel="year (one cycle = one budget year)", ylabel="allies at or above 2 % of GDP",
+           title="The 2 % guideline", ylim=(0, 31))
+    ax.legend(fontsize=7)
+    save_figure(fig, out / "nato.png")
+
+
+def un_figure(out: Path, nations: pd.DataFrame) -> None:
+    mean = nations.groupby("nation", observed=True).mean(numeric_only=True)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
+    un = datasets.un_peacekeeping()
+    members = pd.read_csv(scenarios.nations_path("un_members_2019")).set_index("iso3")["name"]
+    for ax, x, y, kind, xlabel in [
+            (axes[0], "gdp", "funds_share", "assessed_share", "GDP 2019, bn USD"),
+            (axes[1], "gdp_per_capita", "troops_share", "uniformed_personnel",
+             "GDP per capita 2019, USD")]:
+        ax.scatter(mean[x], mean[y], s=10, alpha=0.6, label="model (188 UN members)")
+        real = un[(un["kind"] == kind) & (un["iso3"] != "")]
+        names = [members[i] for i in real["iso3"]]
+        if kind == "assessed_share":
+            ax.scatter(mean.loc[names, x], real["value"], marker="s", color="black",
+                       label="real assessed share (2019-21)")
+        else:
+            total = float(un.loc[(un["kind"] == kind) & (un["iso3"] == ""), "value"].iloc[0])
+            ax.scatter(mean.loc[names, x], 100 * real["value"] / total, marker="s",
+                       color="black", label="real share of personnel (May 2023)")
+        for name in names:
+            ax.annotate(name, (mean.loc[name, x], mean.loc[name, y]), fontsize=7)
+        ax.set(xscale="log", xlabel=xlabel, ylabel=f"share of all {y.split('_')[0]}, %")
+        ax.legend(fontsize=8)
+    axes[0].set_title("Who pays: assessed funds")
+    axes[1].set_title("Who sends troops: reimbursed at the UN rate")
+    save_figure(fig, out / "un.png")
+
+
+def validation_readme(out: Path, rows: pd.DataFrame, quick: bool, lab: Experiment,
+                      alliance: Experiment, nato: dict, un_replicates: int) -> None:
+    end = nato["end"].groupby(level=0).mean()
+    inertia = presets["nato_2014"]["budget_inertia"]
+    (out / "README.md").write_text(f"""# Validation against the empirical record
+
+Mode: {"quick" if quick else "full"}; model version {__version__}. Reproduce with
+`python experiments/validation.py{" --quick" if quick else ""}`. Data and sources:
+`abm/data/SOURCES.md`; how each parameter was calibrated: `docs/ODD.md`, section 11.
+"reported" marks figures the issue asks to report, not to pass.
+
+{markdown_table(rows)}
+
+## 1. Public goods laboratory
+`public_goods_lab`, 400 subjects (100 groups of four, strangers), 10 periods,
+{lab.design.replicates} seeds; parameters from Fischbacher and Gaechter (2010): type shares
+55 / 23 / 12 / 10 %, conditional cooperators' slope 14.9 / 20, initial belief 9.8 / 20.
+
+![laboratory](lab.png)
+
+## 2. Alliance burden-sharing
+`alliance` preset, {alliance.design.replicates} seeds each, 100 cycles: a pure public good
+against joint products, where a share `private_benefit` x salience of what an ally gives comes
+back to it privately (salience spread 0.5). The strength 0.75 is calibrated to the mean of
+Sandler and Murdoch's NATO correlations for 1994-97 (0.14). Weak joint products strengthen the
+correlation instead: a private return lowers the size at which providing the whole good pays,
+so more of the large allies provide. Only when the private return rivals the public one does
+size stop mattering, as the joint-products model says.
+
+![alliance](alliance.png)
+
+## 3. NATO from 2014, with the 2 % guideline
+`nato_2014`: the 31 allies with World Bank GDP and population of 2014; each starts from its
+real 2014 defence budget and adjusts it by partial adjustment (`budget_inertia` {inertia}), one
+cycle per budget year; {nato["replicates"]} seeds per variant, common random numbers.
+
+- The calibrated state holds the 2014 pattern at first (that is what budget inertia does), and
+  the aggregates (total burden, the US share of spending, the GDP-burden correlation) come out
+  near 2014's. The model's own drivers (size, behavioural type) then take over: after a decade
+  its pattern correlates only weakly with 2014's or 2024's. The real pattern follows threat
+  (the eastern allies lead in 2024), which the model's nations do not carry.
+- Allies at 2 % after the decade: {end[CALIBRATED]:.1f} against the real 23. The guideline
+  alone moves few allies: conditional cooperators under-match the others (slope 0.745), the
+  free riders and hump-shaped types hardly respond, NATO has no sanction for missing the
+  guideline, and budgets adjust slowly. The variants show what closes the gap: an enforced
+  guideline (a shortfall costing what it saves) reaches {end["enforced (sanction 1)"]:.1f},
+  fast budgets (inertia 0.5) {end["fast budgets (inertia 0.5)"]:.1f}, both together
+  {end["enforced, fast budgets"]:.1f}. The real jump (11 in 2023, 23 in 2024) came after
+  Russia's full-scale invasion of Ukraine in 2022, a shock to the value of defence and to the
+  speed of budgets that the calibrated scenario does not contain; we read the gap as what
+  that shock did beyond the guideline, as far as this model can tell.
+
+![NATO](nato.png)
+
+## 4. UN peacekeeping
+`un_peacekeeping`: the peacekeeping rules (assessed funds on GDP with a 22 % ceiling,
+voluntary troops reimbursed at the UN rate of 1,428 USD per soldier per month) over the 188
+UN member states with World Bank data for 2019 (aggregates and territories removed);
+{un_replicates} seeds. Money comes from the rich and troops from the poorer; the real top four
+payers are the model's top four. The real assessed scale charges the permanent members of the
+Security Council a premium, which is why the real US and Japan shares exceed the model's GDP
+scale. Troops in the model scale with population, so India dominates them; Nepal and
+Bangladesh send far more than their size, for reasons (army size, the income reimbursement
+brings at home) the model does not carry per nation.
+
+![UN](un.png)
+""")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,46 +417,36 @@ def main(argv: list[str] | None = None) -> int:
     add_run_options(parser)
     args = parser.parse_args(argv)
     out = Path(args.out or "results/validation")
+    quick = args.quick
     executor, workers, backend, close = make_executor(args.workers, None)
     try:
-        lab, alliance = lab_experiment(args.quick), alliance_experiment(args.quick)
+        lab, alliance = lab_experiment(quick), alliance_experiment(quick)
         for experiment in (lab, alliance):
             run_sweep(experiment, out / experiment.name, executor=executor, workers=workers,
                       progress=args.progress, backend=backend)
+        nato_frames = nation_runs(executor, "nato_2014", NATO_VARIANTS,
+                                  replicates=10 if quick else 50, seed=2014)
+        un_frames = nation_runs(executor, "un_peacekeeping", {"UN": {}},
+                                replicates=4 if quick else 20, seed=2019,
+                                steps=40 if quick else 100)
     finally:
         close()
     keys = {s.key for s in lab.specs()}
     series = load_series(out / lab.name)
     lab_rows, lab_table = lab_check(series[series["key"].isin(keys)])
     alliance_rows, alliance_runs = alliance_check(experiment_runs(alliance, out / alliance.name))
-    figures(out, lab_table, alliance_runs)
-    rows = pd.DataFrame(lab_rows + alliance_rows)
-    rows["verdict"] = np.where(rows.pop("pass"), "pass", "FAIL")
-    mode = "quick" if args.quick else "full"
-    (out / "README.md").write_text(f"""# Validation against the empirical record
-
-Mode: {mode}; model version {__version__}. Reproduce with
-`python experiments/validation.py{" --quick" if args.quick else ""}`. Data and sources:
-`abm/data/SOURCES.md`.
-
-{markdown_table(rows)}
-
-Laboratory: `public_goods_lab`, 400 subjects (100 groups of four, strangers), 10 periods,
-{lab.design.replicates} seeds; parameters from Fischbacher and Gaechter (2010): type shares
-55 / 23 / 12 / 10 %, conditional cooperators' slope 14.9 / 20, initial belief 9.8 / 20.
-
-![laboratory](lab.png)
-
-Alliance: `alliance` preset, {alliance.design.replicates} seeds each, a pure public good
-against joint products (`private_benefit` 0.6 scaled by each ally's salience, spread 0.5).
-
-![alliance](alliance.png)
-
-Not yet run: NATO calibrated to 2014 with the 2 % guideline, and the UN peacekeeping
-contributor set (issue 4, next step).
-""")
+    nato_rows, nato = nato_check(nato_frames)
+    un_rows, un_nations = un_check(un_frames, tail=10 if quick else 20)
+    lab_figure(out, lab_table)
+    alliance_figure(out, alliance_runs)
+    nato_figure(out, nato)
+    un_figure(out, un_nations)
+    rows = pd.DataFrame(lab_rows + alliance_rows + nato_rows + un_rows)
+    verdict = rows.pop("pass")
+    rows["verdict"] = ["reported" if v is None else "pass" if v else "FAIL" for v in verdict]
+    validation_readme(out, rows, quick, lab, alliance, nato, 4 if quick else 20)
     print(markdown_table(rows))
-    return 0 if (rows["verdict"] == "pass").all() else 1
+    return 1 if (rows["verdict"] == "FAIL").any() else 0
 
 
 if __name__ == "__main__":

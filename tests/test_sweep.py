@@ -213,14 +213,3 @@ def test_each_study_runs_in_quick_mode(tmp_path, study):
     assert "Mode: quick" in readme and "## Findings" in readme
     assert list(out.glob("*.png")) and (out / "runs.csv").exists()
     assert (load_runs(out)["status"] == "ok").all()
-
-
-def test_validation_quick_checks_pass_within_their_tolerances(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "experiments" / "validation.py"),
-                           "--quick", "--workers", "1", "--no-progress", "--out",
-                           str(tmp_path / "validation")], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    readme = (tmp_path / "validation" / "README.md").read_text()
-    assert readme.count("| pass |") == 6 and "FAIL" not in readme
-    assert (tmp_path / "validation" / "lab.png").exists()
