@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check abm tests benchmarks
+	$(BIN)/ruff check abm tests benchmarks experiments
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
