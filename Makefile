@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench studies studies-quick docs clean
+.PHONY: run test lint bench studies studies-quick docs app clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python >= 3.12 or run make PYTHON=/path/to/python3.12"; exit 2; }
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The classroom app on http://localhost:8765 (this machine only; see README for a class network).
+app: $(STAMP)
+	$(BIN)/coalition app
 
 lint: $(STAMP)
 	$(BIN)/ruff check abm tests benchmarks experiments

@@ -65,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="run an experiment script's parameter sweep")
     sweep.add_argument("script", help="an experiment script, e.g. experiments/free_riding.py")
     add_sweep_options(sweep)
+    app = sub.add_parser("app", help="serve the classroom app in the browser")
+    app.add_argument("--port", type=_integer("port", 1), default=8765,
+                     help="port (default 8765)")
+    app.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only; "
+                          "0.0.0.0 serves the whole network)")
     sub.add_parser("presets", help="list the presets")
     sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
     return parser
@@ -102,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(params_table())
         elif args.command == "run":
             return _run(args)
+        elif args.command == "app":
+            return _app(args)
         elif args.command == "sweep":
             from .experiments import run_script
 
@@ -131,6 +139,22 @@ def _run(args: argparse.Namespace) -> int:
           f"exits {o['total_exits']}")
     print(f"  wrote {', '.join(str(p) for p in paths)}")
     return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    """Serve abm.app with solara (one model per browser session)."""
+    import subprocess
+
+    if args.port > 65535:
+        raise ParameterError(f"port: got {args.port}, expected an integer in [1, 65535]")
+    print(f"coalition app: serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
+          flush=True)
+    command = [sys.executable, "-m", "solara", "run", "abm.app:Page", "--host", args.host,
+               "--port", str(args.port), "--production", "--no-open"]
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _f(x) -> str:

@@ -33,6 +33,16 @@ from .population import (
 from .recording import Recorder
 from .version import __version__
 
+# Parameters that make the nations, their capacities and the missions: set at creation only.
+FIXED_AT_CREATION = frozenset((
+    "n_nations", "nations_file", "inequality", "gdp_median", "income_median", "income_spread",
+    "income_size_correlation", "n_regions", "dimensions", "divergence", "salience_spread",
+    "funds_share", "troops_per_thousand", "enablers_per_100bn", "enabler_concentration",
+    "troop_cost_factor", "enabler_cost", "share_conditional", "share_free_rider", "share_hump",
+    "share_unconditional", "initial_belief", "initial_trust", "regional_trust", "n_missions",
+    "req_funds", "req_troops", "req_enablers", "mission_risk", "group_size",
+))
+
 
 def _over_missions(x: np.ndarray) -> np.ndarray:
     """Sum over the mission axis; with one mission, a view of it (never mutate the result)."""
@@ -154,18 +164,8 @@ class CoalitionModel(mesa.Model):
         self._mandates: Mandates | None = None
         self._no_payments = np.zeros(n)
         self.payoff_scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
-        self.enabler_price = p["enabler_cost"] * (1.0 - p["pool_discount"])
-        self.hub_bonus = p["hub_bonus"] if p["logistics_hub"] else 0.0
         self._schedules: tuple = (None, None)
-        # Penalty a nation expects per unit it falls short of the bar, as a share of its cost.
-        punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
-        self.expected_penalty = p["monitoring"] * (p["sanction_rate"] + punish)
-        self.deterrence = self.expected_penalty + p["monitoring"]
-        self.unanimity = p["decision_rule"] == "unanimity"
-        self.disagreement = p["disagreement_cost"] * (2.0 if p["command"] == "centralised" else 1.0)
-        self.interop_cost = (p["interop_cost"] * (0.5 if p["command"] == "centralised" else 1.0)
-                             * (0.5 if p["logistics_hub"] else 1.0))
-        self.reimbursement = np.array([0.0, p["reimbursement"] * 1e-9, 0.0])
+        self._apply_rules()
         self.grouped = p["group_size"] > 0
         self._coalition_requirement = (
             np.array([p["req_funds"], p["req_troops"], p["req_enablers"]])
@@ -178,6 +178,47 @@ class CoalitionModel(mesa.Model):
         self.metrics: dict[str, float] = {}  # this step's statistics that need live state
         self.recorder = Recorder(self.names, self.region, self.gdp, self.gdp_per_capita,
                                  self.capacity[:, FUNDS])
+
+    def _apply_rules(self) -> None:
+        """Derive what the institutional and behavioural parameters imply (at creation, and
+        again whenever ``change`` sets them)."""
+        p = self.p
+        self.enabler_price = p["enabler_cost"] * (1.0 - p["pool_discount"])
+        self.hub_bonus = p["hub_bonus"] if p["logistics_hub"] else 0.0
+        # Penalty a nation expects per unit it falls short of the bar, as a share of its cost.
+        punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
+        self.expected_penalty = p["monitoring"] * (p["sanction_rate"] + punish)
+        self.deterrence = self.expected_penalty + p["monitoring"]
+        self.unanimity = p["decision_rule"] == "unanimity"
+        self.disagreement = p["disagreement_cost"] * (2.0 if p["command"] == "centralised" else 1.0)
+        self.interop_cost = (p["interop_cost"] * (0.5 if p["command"] == "centralised" else 1.0)
+                             * (0.5 if p["logistics_hub"] else 1.0))
+        self.reimbursement = np.array([0.0, p["reimbursement"] * 1e-9, 0.0])
+        self._mandates = None  # renegotiated at the next step
+        self._schedules = (None, None)
+
+    def change(self, **params: Any) -> None:
+        """Change rules or behaviour mid-run, from the next cycle on (e.g. a teacher turning
+        up monitoring): any parameter except those that make the nations and missions.
+
+        >>> model = CoalitionModel(rng=1, n_nations=5)
+        >>> model.run_for(2)
+        >>> model.change(monitoring=0.9, burden_rule="assessed")
+        >>> model.run_for(1)
+        >>> model.p["monitoring"], model.steps
+        (0.9, 3)
+        >>> model.change(n_nations=6)
+        Traceback (most recent call last):
+        ...
+        abm.parameters.ParameterError: n_nations: fixed once the model is made; change one of ...
+        """
+        fixed = sorted(set(params) & FIXED_AT_CREATION)
+        if fixed:
+            changeable = ", ".join(sorted(set(self.p) - FIXED_AT_CREATION))
+            raise ParameterError(f"{fixed[0]}: fixed once the model is made; change one of "
+                                 f"{changeable}")
+        self.p = validate({**self.p, **params})
+        self._apply_rules()
 
     @classmethod
     def from_preset(cls, preset: str, rng: Any = None, **overrides: Any) -> CoalitionModel:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import abm
@@ -164,3 +165,20 @@ def test_nations_file_sets_the_nations(tmp_path):
     model = abm.CoalitionModel(rng=1, nations_file=str(good))
     assert model.n == 3 and [n.name for n in model.nations] == ["A", "B", "C"]
     assert [n.strategy for n in model.nations] == ["conditional", "free_rider", "hump"]
+
+
+def test_changing_rules_before_the_first_step_equals_making_the_model_with_them():
+    made = abm.CoalitionModel(rng=4, monitoring=0.9, sanction_rate=1.0, burden_rule="assessed")
+    changed = abm.CoalitionModel(rng=4)
+    changed.change(monitoring=0.9, sanction_rate=1.0, burden_rule="assessed")
+    made.run_for(5)
+    changed.run_for(5)
+    pd.testing.assert_frame_equal(made.model_frame(), changed.model_frame())
+
+
+def test_changing_a_population_parameter_mid_run_is_a_clear_error():
+    model = abm.CoalitionModel(rng=4)
+    with pytest.raises(ParameterError, match=r"^inequality: fixed once the model is made"):
+        model.change(inequality=2.0)
+    with pytest.raises(ParameterError, match=r"^monitoring: got 3"):
+        model.change(monitoring=3)

@@ -1,0 +1,337 @@
+"""The classroom app: a SolaraViz page with lessons, live charts and a student playing a nation.
+
+Start it with ``coalition app`` (or ``make app``) and open http://localhost:8765. Every
+browser session gets its own model (``Page`` makes one per session), so students sharing a
+server never step each other's simulations. Lessons are the presets; the rules can be changed
+while the model runs (``CoalitionModel.change``), and a student can take over one nation's
+pledges. Teaching notes: docs/classroom.md.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import reacton.ipywidgets as rw
+import solara
+from matplotlib.collections import LineCollection
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import force_update, update_counter
+
+from .model import CoalitionModel
+from .population import CAPABILITIES, STRATEGIES
+from .presets import DESCRIPTIONS, preset_params, presets
+
+STRATEGY_COLOURS = {"conditional": "#4c72b0", "free_rider": "#c44e52", "hump": "#dd8452",
+                    "unconditional": "#55a868"}
+NOBODY = "nobody"
+DPI = 80  # figures are redrawn every cycle: enough for a projector, cheap to render
+# Live controls: (parameter, label, min, max, step).
+RULE_SLIDERS = (
+    ("monitoring", "Monitoring (chance a shortfall is seen)", 0.0, 1.0, 0.05),
+    ("sanction_rate", "Sanction per unit of shortfall", 0.0, 2.0, 0.1),
+    ("private_benefit", "Private benefit of contributing", 0.0, 1.0, 0.05),
+    ("trust_learning", "Speed of trust updates", 0.0, 1.0, 0.05),
+    ("noise", "Noise in pledges", 0.0, 0.5, 0.05),
+)
+
+
+class ClassroomModel(CoalitionModel):
+    """A lesson (preset) with a seed: what the app's Reset button builds.
+
+    >>> model = ClassroomModel(preset="alliance", rng=3)
+    >>> model.preset, model.n
+    ('alliance', 30)
+    """
+
+    def __init__(self, preset: str = "default", rng: int = 42, **overrides: Any) -> None:
+        super().__init__(rng=int(rng), **preset_params(preset, overrides))
+        self.preset = preset
+        self.player: int | None = None
+        self._layout: dict[int, np.ndarray] | None = None
+
+    def layout(self) -> dict[int, np.ndarray]:
+        """Node positions, fixed for the model's life and seeded from its seed."""
+        if self._layout is None:
+            graph = nx.complete_graph(self.n)
+            weights = {(i, j): float(self.trust[i, j] + self.trust[j, i]) / 2
+                       for i, j in graph.edges}
+            nx.set_edge_attributes(graph, weights, "weight")
+            seed = int(np.random.SeedSequence(self.seed).generate_state(1)[0])
+            self._layout = nx.spring_layout(graph, seed=seed, weight="weight")
+        return self._layout
+
+
+# --- views ---------------------------------------------------------------------------------
+def network_figure(model: ClassroomModel, colour_by: str = "contribution") -> Figure:
+    """Nations as nodes (area ~ GDP; colour: contribution / fair share, or strategy),
+    edges as mutual trust (width ~ trust, only pairs above 0.5), exits hollow and grey."""
+    fig = Figure(figsize=(5.2, 4.6), dpi=DPI)
+    fig.subplots_adjust(0.02, 0.02, 0.9, 0.93)
+    ax = fig.subplots()
+    pos = model.layout()
+    xy = np.array([pos[i] for i in range(model.n)])
+    mutual = np.minimum(model.trust, model.trust.T)
+    i, j = np.nonzero(np.triu(mutual > 0.5, 1))
+    ax.add_collection(LineCollection(np.stack([xy[i], xy[j]], axis=1),
+                                     linewidths=5.0 * (mutual[i, j] - 0.5), colors="#999999",
+                                     alpha=0.6, zorder=1))
+    size = 60 + 900 * np.sqrt(model.gdp / model.gdp.max())
+    member = model.member
+    if colour_by == "strategy":
+        colours = [STRATEGY_COLOURS[STRATEGIES[s]] for s in model.strategy]
+        ax.scatter(xy[member, 0], xy[member, 1], s=size[member],
+                   c=[c for c, m in zip(colours, member) if m], zorder=2, edgecolor="white")
+    else:
+        ratio = _contribution_ratio(model)
+        points = ax.scatter(xy[member, 0], xy[member, 1], s=size[member], c=ratio[member],
+                            cmap="RdYlGn", norm=TwoSlopeNorm(1.0, 0.0, 2.0), zorder=2,
+                            edgecolor="white")
+        fig.colorbar(points, ax=ax, shrink=0.7, pad=0.02, label="contribution / fair share")
+    ax.scatter(xy[~member, 0], xy[~member, 1], s=size[~member], facecolor="none",
+               edgecolor="grey", linestyle="--", zorder=2, label="left the coalition")
+    if model.player is not None:
+        p = model.player
+        ax.scatter(*xy[p], s=size[p] * 1.6, facecolor="none", edgecolor="black", lw=2, zorder=3)
+        ax.annotate("you", xy[p], xytext=(8, 8), textcoords="offset points", weight="bold")
+    ax.set_axis_off()
+    ax.set_title(f"Nations and mutual trust, cycle {model.steps}")
+    return fig
+
+
+def _contribution_ratio(model: ClassroomModel) -> np.ndarray:
+    if model.steps == 0:
+        return np.ones(model.n)
+    last = model.recorder.stacked()
+    fair, given = last["fair_share"][-1], last["contribution"][-1]
+    return np.divide(given, fair, out=np.ones(model.n), where=fair > 0)
+
+
+def series_figure(model: ClassroomModel) -> Figure:
+    """Pledged and delivered against the requirement, coverage, mean trust and members."""
+    fig = Figure(figsize=(7.5, 4.6), dpi=DPI)
+    axes = fig.subplots(2, 2, sharex=True, gridspec_kw={"hspace": 0.3, "wspace": 0.22})
+    fig.subplots_adjust(0.07, 0.1, 0.98, 0.94)
+    if model.steps:
+        c = model.recorder.model_columns()
+        step = c["step"]
+        ax = axes[0, 0]
+        for cap, style in zip(CAPABILITIES, ("-", "--", ":")):
+            required = c[f"required_{cap}"]
+            if required.max() > 0:
+                ax.plot(step, c[f"delivered_{cap}"] / required, style, label=f"{cap} delivered")
+                ax.plot(step, c[f"pledged_{cap}"] / required, style, alpha=0.4,
+                        label=f"{cap} pledged")
+        ax.axhline(1.0, color="black", lw=0.8)
+        ax.set(title="Pledged and delivered / required")
+        ax.legend(fontsize=6, ncol=2)
+        ax = axes[0, 1]
+        for cap in CAPABILITIES:
+            if c[f"required_{cap}"].max() > 0:
+                ax.plot(step, c[f"coverage_{cap}"], label=cap)
+        ax.plot(step, c["effectiveness"], color="black", label="effectiveness")
+        ax.set(title="Coverage and effectiveness", ylim=(0, 1.05))
+        ax.legend(fontsize=6)
+        axes[1, 0].plot(step, c["mean_trust"], color="#4c72b0")
+        axes[1, 0].set(title="Mean trust", ylim=(0, 1.05), xlabel="cycle")
+        axes[1, 1].plot(step, c["members"], color="#55a868")
+        axes[1, 1].set(title="Members", ylim=(0, model.n * 1.05), xlabel="cycle")
+    else:
+        for ax in axes.flat:
+            ax.text(0.5, 0.5, "press Step", ha="center", va="center", transform=ax.transAxes)
+    return fig
+
+
+def burden_figure(model: ClassroomModel) -> Figure:
+    """Burden (% of GDP) by nation, sorted by GDP: the exploitation of the great by the small
+    shows as bars rising to the right."""
+    fig = Figure(figsize=(7.5, 3.4), dpi=DPI)
+    fig.subplots_adjust(0.08, 0.3, 0.99, 0.9)
+    ax = fig.subplots()
+    order = np.argsort(model.gdp)
+    if model.steps:
+        burden = 100 * model.recorder.stacked()["contribution"][-1] / model.gdp
+    else:
+        burden = np.zeros(model.n)
+    colours = [STRATEGY_COLOURS[STRATEGIES[s]] for s in model.strategy[order]]
+    bars = ax.bar(np.arange(model.n), burden[order], color=colours)
+    if model.player is not None:
+        bars[int(np.flatnonzero(order == model.player)[0])].set_edgecolor("black")
+        bars[int(np.flatnonzero(order == model.player)[0])].set_linewidth(2)
+    if model.n <= 40:
+        ax.set_xticks(np.arange(model.n), model.names[order], rotation=90, fontsize=6)
+    else:
+        ax.set_xticks([])
+    ax.set(ylabel="burden, % of GDP", xlabel="nations, smallest GDP to largest",
+           title="Who carries the burden (colour: strategy)")
+    handles = [Patch(color=c, label=s) for s, c in STRATEGY_COLOURS.items()]
+    ax.legend(handles=handles, fontsize=6, ncol=4)
+    return fig
+
+
+# --- components ----------------------------------------------------------------------------
+def _paragraph(html: str) -> None:
+    """Plain HTML text (solara.Markdown would fetch KaTeX from a CDN a classroom may lack)."""
+    solara.HTML(tag="p", unsafe_innerHTML=html)
+
+
+def FigureImage(make: Callable[[], Figure], dependencies: list) -> None:
+    """A figure drawn to PNG only when its dependencies change (not on every render)."""
+    def draw() -> bytes:
+        buffer = io.BytesIO()
+        make().savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    rw.Image(value=solara.use_memo(draw, dependencies), format="png")
+
+
+@solara.component
+def NetworkView(model: ClassroomModel):
+    update_counter.get()  # redraw after every step or change
+    colour_by, set_colour_by = solara.use_state("contribution")
+    with solara.Card("Network"):
+        solara.ToggleButtonsSingle(value=colour_by, values=["contribution", "strategy"],
+                                   on_value=set_colour_by)
+        FigureImage(lambda: network_figure(model, colour_by),
+                    [model, model.steps, colour_by, model.player])
+
+
+@solara.component
+def SeriesView(model: ClassroomModel):
+    update_counter.get()  # redraw after every step or change
+    with solara.Card("Over time"):
+        FigureImage(lambda: series_figure(model), [model, model.steps])
+
+
+@solara.component
+def BurdenView(model: ClassroomModel):
+    update_counter.get()  # redraw after every step or change
+    with solara.Card("Burden by nation"):
+        FigureImage(lambda: burden_figure(model), [model, model.steps, model.player])
+
+
+@solara.component
+def LessonView(model: ClassroomModel):
+    update_counter.get()  # redraw after every step or change
+    with solara.Card(f"Lesson: {model.preset}"):
+        _paragraph(DESCRIPTIONS.get(model.preset, ""))
+        if model.steps:
+            c = model.metrics
+            _paragraph(
+                f"Cycle {model.steps}: effectiveness {c['effectiveness']:.2f}, "
+                f"mean trust {c['mean_trust']:.2f}, members {c['members']} of {model.n}.")
+
+
+@solara.component
+def RulesView(model: ClassroomModel):
+    """Rules a teacher changes while the model runs: they apply from the next cycle."""
+    update_counter.get()  # redraw after every step or change
+    with solara.Card("Rules (apply from the next cycle)"):
+        rule = model.p["burden_rule"]
+
+        def set_rule(value):
+            model.change(burden_rule=value)
+            force_update()
+
+        solara.Select("Burden-sharing rule", value=rule, on_value=set_rule,
+                      values=["voluntary", "assessed", "guideline"])
+        for name, label, low, high, step in RULE_SLIDERS:
+            def on_value(value, name=name):
+                model.change(**{name: float(value)})
+                force_update()
+
+            solara.SliderFloat(label, value=float(model.p[name]), min=low, max=high, step=step,
+                               on_value=on_value, thumb_label="always")
+
+
+@solara.component
+def PlayerView(model: ClassroomModel):
+    """A student takes over one nation: pledges (as shares of its capacity) hold each cycle
+    until changed; the others respond; payoff and the trust others place in it are shown."""
+    update_counter.get()  # redraw after every step or change
+    shares = solara.use_reactive({c: 0.5 for c in CAPABILITIES})
+    names = [NOBODY, *[str(n) for n in model.names]]
+    current = NOBODY if model.player is None else str(model.names[model.player])
+
+    def choose(name: str) -> None:
+        if model.player is not None:
+            model.nations[model.player].clear_pledge()
+        model.player = None if name == NOBODY else names.index(name) - 1
+        apply(shares.value)
+
+    def apply(values: dict[str, float]) -> None:
+        if model.player is not None:
+            nation = model.nations[model.player]
+            nation.set_pledge(**{c: values[c] * nation.capacity[c] for c in CAPABILITIES})
+        force_update()
+
+    def set_share(capability: str, value: float) -> None:
+        shares.value = {**shares.value, capability: float(value)}
+        apply(shares.value)
+
+    with solara.Card("Play a nation"):
+        solara.Select("You play", value=current, values=names, on_value=choose)
+        if model.player is None:
+            _paragraph("Pick a nation to set its pledges yourself.")
+            return
+        nation = model.nations[model.player]
+        _paragraph(f"<b>{nation.name}</b>: GDP {nation.gdp:,.0f} bn USD, "
+                        f"{nation.gdp_per_capita:,.0f} USD per person.")
+        for capability in CAPABILITIES:
+            if model.requirement[:, CAPABILITIES.index(capability)].sum() > 0:
+                solara.SliderFloat(f"Pledge {capability} (share of your capacity)",
+                                   value=shares.value[capability], min=0.0, max=1.0, step=0.05,
+                                   on_value=lambda v, c=capability: set_share(c, v),
+                                   thumb_label="always")
+        if model.steps:
+            frame = model.recorder.stacked()
+            i = model.player
+            fair = frame["fair_share"][-1, i]
+            given = frame["contribution"][-1, i]
+            payoffs = frame["payoff"][:, i]
+            trust_in_you = frame["trust_received"][:, i]
+            _paragraph(
+                f"Last cycle you gave <b>{given:,.2f}</b> against a fair share of {fair:,.2f}; "
+                f"your payoff was <b>{payoffs[-1]:,.2f}</b> ({payoffs.sum():,.2f} in all). "
+                f"The others' trust in you: <b>{trust_in_you[-1]:.2f}</b> "
+                f"(it started at {trust_in_you[0]:.2f}).")
+
+
+# --- the page ------------------------------------------------------------------------------
+MODEL_PARAMS = {
+    "preset": {"type": "Select", "value": "default", "values": list(presets),
+               "label": "Lesson (preset)"},
+    # An integer control: InputText would hand the model a string.
+    "rng": {"type": "SliderInt", "value": 42, "min": 0, "max": 999, "step": 1,
+            "label": "Seed"},
+}
+@solara.component
+def Views(model: ClassroomModel):
+    """The charts and the classroom cards, in two columns (a plain layout: no draggable grid,
+    whose script a classroom without internet could not load)."""
+    with solara.Columns([3, 2]):
+        with solara.Column():
+            LessonView(model)
+            SeriesView(model)
+            BurdenView(model)
+        with solara.Column():
+            NetworkView(model)
+            PlayerView(model)
+            RulesView(model)
+
+
+@solara.component
+def Page():
+    """One model per browser session; SolaraViz gives the controls (reset, play, step, lesson,
+    seed), ``Views`` the charts."""
+    first = solara.use_memo(lambda: ClassroomModel(), [])
+    model = solara.use_reactive(first)
+    SolaraViz(model, components=[], model_params=MODEL_PARAMS, play_interval=400,
+              name="Coalition burden-sharing: classroom")
+    Views(model.value)
