@@ -32,14 +32,25 @@ def summarise(runs: pd.DataFrame, by: Sequence[str], outcomes: Sequence[str]) ->
         row = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
         for outcome in outcomes:
             values = group[outcome].dropna().to_numpy(float)
-            n = len(values)
-            mean = values.mean() if n else np.nan
-            half = (stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)
-                    if n > 1 else np.nan)
-            row.update({f"{outcome}_mean": mean, f"{outcome}_low": mean - half,
-                        f"{outcome}_high": mean + half, f"{outcome}_n": n})
+            mean, low, high = mean_interval(values)
+            row.update({f"{outcome}_mean": mean, f"{outcome}_low": low,
+                        f"{outcome}_high": high, f"{outcome}_n": len(values)})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
+    """Mean and 95 % confidence interval (t) of the values; NaN bounds for fewer than two.
+
+    >>> [round(v, 3) for v in mean_interval([1.0, 2.0, 3.0])]
+    [2.0, -0.484, 4.484]
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    n = len(values)
+    mean = values.mean() if n else np.nan
+    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
+    return float(mean), float(mean - half), float(mean + half)
 
 
 def phase_diagram(summary: pd.DataFrame, x: str, y: str, value: str, ax: plt.Axes,

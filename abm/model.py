@@ -164,8 +164,7 @@ class CoalitionModel(mesa.Model):
         self._mandates: Mandates | None = None
         self._no_payments = np.zeros(n)
         self.payoff_scale = np.maximum(self.capacity[:, FUNDS], 1e-12)
-        self._schedules: tuple = (None, None)
-        self._apply_rules()
+        self._apply_rules()  # also empties the mandate and schedule caches
         self.grouped = p["group_size"] > 0
         self._coalition_requirement = (
             np.array([p["req_funds"], p["req_troops"], p["req_enablers"]])
@@ -195,7 +194,7 @@ class CoalitionModel(mesa.Model):
                              * (0.5 if p["logistics_hub"] else 1.0))
         self.reimbursement = np.array([0.0, p["reimbursement"] * 1e-9, 0.0])
         self._mandates = None  # renegotiated at the next step
-        self._schedules = (None, None)
+        self._schedules: tuple = (None, None)
 
     def change(self, **params: Any) -> None:
         """Change rules or behaviour mid-run, from the next cycle on (e.g. a teacher turning

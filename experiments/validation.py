@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from abm import datasets, scenarios
-from abm.analysis import markdown_table, save_figure, summarise
+from abm.analysis import markdown_table, mean_interval, save_figure, summarise
 from abm.cli import Parser, add_run_options
 from abm.designs import ParameterSets, run_seed
 from abm.metrics import spearman
@@ -83,9 +83,8 @@ def nation_runs(executor, preset: str, variants: dict[str, dict], replicates: in
 
 
 def _interval(values: pd.Series, digits: int = 2) -> str:
-    mean, sd, n = values.mean(), values.std(), len(values)
-    half = 1.96 * sd / np.sqrt(n) if n > 1 else 0.0
-    return f"{mean:.{digits}f} [{mean - half:.{digits}f}, {mean + half:.{digits}f}]"
+    mean, low, high = mean_interval(values)
+    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
 
 def nato_check(frames: pd.DataFrame) -> tuple[list[dict], dict]:
@@ -178,13 +177,11 @@ def un_check(frames: pd.DataFrame, tail: int) -> tuple[list[dict], pd.DataFrame]
     rows = [
         {"check": "UN: funds come from the rich", "target": "rho(GDP, funds) > 0, clearly",
          "model": _interval(rhos["funds_gdp"]),
-         "pass": bool(rhos["funds_gdp"].mean() - 1.96 * rhos["funds_gdp"].std()
-                      / np.sqrt(len(rhos)) > 0)},
+         "pass": mean_interval(rhos["funds_gdp"])[1] > 0},
         {"check": "UN: troops come from the poorer",
          "target": "rho(GDP per capita, troops) < 0, clearly",
          "model": _interval(rhos["troops_income"]),
-         "pass": bool(rhos["troops_income"].mean() + 1.96 * rhos["troops_income"].std()
-                      / np.sqrt(len(rhos)) < 0)},
+         "pass": mean_interval(rhos["troops_income"])[2] < 0},
         {"check": "UN: the top payers", "target": "the real top 4 (2019-21 scale) are the "
                   "model's top 4; shares % (real)",
          "model": paid, "pass": bool(set(model_top) == {members[i] for i in payers["iso3"]})},
