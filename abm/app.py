@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -50,8 +49,9 @@ class ClassroomModel(CoalitionModel):
     ('alliance', 30)
     """
 
-    def __init__(self, preset: str = "default", rng: int = 42, **overrides: Any) -> None:
-        super().__init__(rng=int(rng), **preset_params(preset, overrides))
+    # No **kwargs: SolaraViz's Reset would then pass the model a Mesa ``scenario`` object.
+    def __init__(self, preset: str = "default", rng: int = 42) -> None:
+        super().__init__(rng=int(rng), **preset_params(preset))
         self.preset = preset
         self.player: int | None = None
         self._layout: dict[int, np.ndarray] | None = None

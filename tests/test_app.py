@@ -39,6 +39,22 @@ def test_app_renders_and_steps_redraw_every_chart():
     assert all(a != b for a, b in zip(after, before))
 
 
+def test_reset_builds_the_chosen_lesson_with_the_chosen_seed():
+    box, rc = solara.render(_App(), handle_error=False)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Select, label="Lesson (preset)").widget.v_model = "alliance"
+    rc.find(v.Slider, label="Seed").widget.v_model = 7
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    rc.find(v.CardTitle, children=["Lesson: alliance"]).assert_single()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    expected = ClassroomModel(preset="alliance", rng=7)
+    expected.step()
+    cycle = (f"Cycle 1: effectiveness {expected.metrics['effectiveness']:.2f}, "
+             f"mean trust {expected.metrics['mean_trust']:.2f}")
+    texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    assert any(t.startswith(cycle) for t in texts)  # the fresh lesson's first cycle
+
+
 def test_a_rules_slider_changes_the_running_model():
     model = ClassroomModel(rng=1)
     box, rc = solara.render(RulesView(model), handle_error=False)

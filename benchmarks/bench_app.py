@@ -1,0 +1,69 @@
+"""How long the classroom app takes to step and redraw, for 30 nations (the alliance lesson).
+
+    python benchmarks/bench_app.py [--steps 20]
+
+Prints the model step alone, each chart drawn to PNG, and one click of Step in a rendered
+app (``solara.render``: the server-side work a browser waits for, without the network).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import time
+
+import ipyvuetify as v
+import numpy as np
+import solara
+
+from abm import app
+
+
+@solara.component
+def _App():
+    with solara.AppLayout():
+        app.Page()
+
+
+def _median_ms(samples: list[float]) -> str:
+    return f"{1000 * np.median(samples):6.1f} ms (fastest {1000 * min(samples):.1f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20, help="steps to time (default 20)")
+    steps = parser.parse_args().steps
+
+    model = app.ClassroomModel(preset="alliance", rng=1)
+    timings = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        model.step()
+        timings.append(time.perf_counter() - start)
+    print(f"{model.n} nations, {steps} steps")
+    print(f"model step                  {_median_ms(timings)}")
+    for figure in (app.network_figure, app.series_figure, app.burden_figure):
+        timings = []
+        for _ in range(steps):
+            start = time.perf_counter()
+            figure(model).savefig(io.BytesIO(), format="png")
+            timings.append(time.perf_counter() - start)
+        print(f"{figure.__name__:<27} {_median_ms(timings)}")
+
+    with contextlib.redirect_stdout(io.StringIO()):  # the app bar prints itself outside a page
+        box, rc = solara.render(_App(), handle_error=False)
+        rc.find(v.Select, label="Lesson (preset)").widget.v_model = "alliance"
+        rc.find(v.Slider, label="Seed").widget.v_model = 1
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+    step = rc.find(v.Btn, children=["Step"]).widget
+    timings = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step.click()
+        timings.append(time.perf_counter() - start)
+    print(f"app: Step and redraw        {_median_ms(timings)}")
+
+
+if __name__ == "__main__":
+    main()
