@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench studies studies-quick docs app clean
+.PHONY: run test lint bench studies studies-quick docs screenshots app clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python >= 3.12 or run make PYTHON=/path/to/python3.12"; exit 2; }
@@ -26,7 +26,7 @@ app: $(STAMP)
 	$(BIN)/coalition app
 
 lint: $(STAMP)
-	$(BIN)/ruff check abm tests benchmarks experiments
+	$(BIN)/ruff check abm tests benchmarks experiments docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
@@ -44,6 +44,10 @@ studies: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -c "from abm.parameters import update_odd; update_odd()"
+
+# docs/images/*.png, the app's screenshots in docs/classroom.md (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

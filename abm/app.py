@@ -31,15 +31,26 @@ STRATEGY_COLOURS = {"conditional": "#4c72b0", "free_rider": "#c44e52", "hump": "
                     "unconditional": "#55a868"}
 NOBODY = "nobody"
 DPI = 80  # figures are redrawn every cycle: enough for a projector, cheap to render
-# Live controls: (parameter, label, min, max, step).
+# Live controls: (parameter, label, min, max, step, what it means).
 RULE_SLIDERS = (
-    ("monitoring", "Monitoring (chance a shortfall is seen)", 0.0, 1.0, 0.05),
-    ("sanction_rate", "Sanction per unit of shortfall", 0.0, 2.0, 0.1),
-    ("private_benefit", "Private benefit of contributing", 0.0, 1.0, 0.05),
-    ("trust_learning", "Speed of trust updates", 0.0, 1.0, 0.05),
-    ("noise", "Noise in pledges", 0.0, 0.5, 0.05),
+    ("monitoring", "Monitoring", 0.0, 1.0, 0.05, "chance a shortfall is seen"),
+    ("sanction_rate", "Sanction", 0.0, 2.0, 0.1, "penalty per unit of shortfall seen"),
+    ("private_benefit", "Private benefit", 0.0, 1.0, 0.05,
+     "share of a contribution's value the giver keeps"),
+    ("trust_learning", "Trust learning", 0.0, 1.0, 0.05, "how fast trust follows conduct"),
+    ("noise", "Noise", 0.0, 0.5, 0.05, "random error in pledges"),
 )
-
+# Solara 1.58's app layout gives Vuetify 3 a drawer width of "min-content", which Vuetify reads
+# as NaN: the controls drawer then covers the charts and the title. Reserve its 400 px (only
+# when it is docked, not when it slides over a narrow screen) and keep it under the app bar.
+LAYOUT_CSS = """
+.v-layout:has(.v-navigation-drawer--active:not(.v-navigation-drawer--temporary)) .v-main {
+  --v-layout-left: 400px !important;
+}
+.v-navigation-drawer:not(.v-navigation-drawer--temporary) {
+  top: 64px !important; height: calc(100% - 64px) !important;
+}
+"""
 
 class ClassroomModel(CoalitionModel):
     """A lesson (preset) with a seed: what the app's Reset button builds.
@@ -168,6 +179,7 @@ def burden_figure(model: ClassroomModel) -> Figure:
         ax.set_xticks(np.arange(model.n), model.names[order], rotation=90, fontsize=6)
     else:
         ax.set_xticks([])
+    ax.set_ylim(bottom=0)
     ax.set(ylabel="burden, % of GDP", xlabel="nations, smallest GDP to largest",
            title="Who carries the burden (colour: strategy)")
     handles = [Patch(color=c, label=s) for s, c in STRATEGY_COLOURS.items()]
@@ -219,13 +231,14 @@ def BurdenView(model: ClassroomModel):
 @solara.component
 def LessonView(model: ClassroomModel):
     update_counter.get()  # redraw after every step or change
-    with solara.Card(f"Lesson: {model.preset}"):
+    with solara.Card(f"Lesson: {model.preset}", subtitle=f"seed {model.seed}"):
         _paragraph(DESCRIPTIONS.get(model.preset, ""))
         if model.steps:
             c = model.metrics
+            trust = "none left" if np.isnan(c["mean_trust"]) else f"{c['mean_trust']:.2f}"
             _paragraph(
                 f"Cycle {model.steps}: effectiveness {c['effectiveness']:.2f}, "
-                f"mean trust {c['mean_trust']:.2f}, members {c['members']} of {model.n}.")
+                f"mean trust {trust}, members {c['members']} of {model.n}.")
 
 
 @solara.component
@@ -241,13 +254,17 @@ def RulesView(model: ClassroomModel):
 
         solara.Select("Burden-sharing rule", value=rule, on_value=set_rule,
                       values=["voluntary", "assessed", "guideline"])
-        for name, label, low, high, step in RULE_SLIDERS:
+        for name, label, low, high, step, _meaning in RULE_SLIDERS:
             def on_value(value, name=name):
                 model.change(**{name: float(value)})
                 force_update()
 
-            solara.SliderFloat(label, value=float(model.p[name]), min=low, max=high, step=step,
-                               on_value=on_value, thumb_label="always")
+            value = float(model.p[name])
+            solara.SliderFloat(f"{label} {value:.2f}", value=value, min=low, max=high,
+                               step=step, on_value=on_value)
+        meanings = "; ".join(f"<b>{label}</b>: {meaning}"
+                             for _name, label, *_range, meaning in RULE_SLIDERS)
+        _paragraph(f"<small>{meanings}.</small>")
 
 
 @solara.component
@@ -282,13 +299,14 @@ def PlayerView(model: ClassroomModel):
             return
         nation = model.nations[model.player]
         _paragraph(f"<b>{nation.name}</b>: GDP {nation.gdp:,.0f} bn USD, "
-                        f"{nation.gdp_per_capita:,.0f} USD per person.")
+                   f"{nation.gdp_per_capita:,.0f} USD per person. Your pledges, as shares of "
+                   "your capacity, hold each cycle until you move them:")
         for capability in CAPABILITIES:
-            if model.requirement[:, CAPABILITIES.index(capability)].sum() > 0:
-                solara.SliderFloat(f"Pledge {capability} (share of your capacity)",
-                                   value=shares.value[capability], min=0.0, max=1.0, step=0.05,
-                                   on_value=lambda v, c=capability: set_share(c, v),
-                                   thumb_label="always")
+            if model.p[f"req_{capability}"] > 0:  # (missions may not exist before cycle 1)
+                share = shares.value[capability]
+                solara.SliderFloat(f"{capability.capitalize()} {share:.0%}", value=share,
+                                   min=0.0, max=1.0, step=0.05,
+                                   on_value=lambda v, c=capability: set_share(c, v))
         if model.steps:
             frame = model.recorder.stacked()
             i = model.player
@@ -311,6 +329,8 @@ MODEL_PARAMS = {
     "rng": {"type": "SliderInt", "value": 42, "min": 0, "max": 999, "step": 1,
             "label": "Seed"},
 }
+
+
 @solara.component
 def Views(model: ClassroomModel):
     """The charts and the classroom cards, in two columns (a plain layout: no draggable grid,
@@ -330,6 +350,7 @@ def Views(model: ClassroomModel):
 def Page():
     """One model per browser session; SolaraViz gives the controls (reset, play, step, lesson,
     seed), ``Views`` the charts."""
+    solara.Style(LAYOUT_CSS)
     first = solara.use_memo(lambda: ClassroomModel(), [])
     model = solara.use_reactive(first)
     SolaraViz(model, components=[], model_params=MODEL_PARAMS, play_interval=400,

@@ -6,6 +6,7 @@ Errors in what the user typed end in one line on stderr and exit status 2, with 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -151,8 +152,11 @@ def _app(args: argparse.Namespace) -> int:
           flush=True)
     command = [sys.executable, "-m", "solara", "run", "abm.app:Page", "--host", args.host,
                "--port", str(args.port), "--production", "--no-open"]
+    # The browser tab's title, and no "runs on Solara" banner over the rule sliders.
+    env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",
+           "SOLARA_THEME_SHOW_BANNER": "False"}
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import solara
 
-from abm.app import ClassroomModel, Page, PlayerView, RulesView
+from abm.app import ClassroomModel, LessonView, Page, PlayerView, RulesView
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -58,7 +58,7 @@ def test_reset_builds_the_chosen_lesson_with_the_chosen_seed():
 def test_a_rules_slider_changes_the_running_model():
     model = ClassroomModel(rng=1)
     box, rc = solara.render(RulesView(model), handle_error=False)
-    slider = rc.find(v.Slider, label="Monitoring (chance a shortfall is seen)")
+    slider = rc.find(v.Slider, label=f"Monitoring {model.p['monitoring']:.2f}")
     slider.widget.v_model = 0.95
     assert model.p["monitoring"] == 0.95
     assert model.expected_penalty == pytest.approx(0.95 * model.p["sanction_rate"])
@@ -71,12 +71,31 @@ def test_a_student_plays_a_nation():
     box, rc = solara.render(PlayerView(model), handle_error=False)
     rc.find(v.Select, label="You play").widget.v_model = str(model.names[4])
     assert model.player == 4
-    rc.find(v.Slider, label="Pledge funds (share of your capacity)").widget.v_model = 0.8
+    rc.find(v.Slider, label="Funds 50%").widget.v_model = 0.8
     model.step()
     pledged = model.recorder.stacked()["pledged"][-1, 4, 0]
     assert pledged == pytest.approx(0.8 * model.capacity[4, 0])
     rc.find(v.Select, label="You play").widget.v_model = "nobody"
     assert model.player is None and not model.manual
+
+
+def test_a_student_can_pledge_before_the_first_cycle_when_groups_rematch():
+    model = ClassroomModel(preset="public_goods_lab", rng=2)  # missions form each cycle
+    box, rc = solara.render(PlayerView(model), handle_error=False)
+    rc.find(v.Select, label="You play").widget.v_model = "N000"
+    rc.find(v.Slider, label="Funds 50%").widget.v_model = 1.0
+    model.step()
+    pledged = model.recorder.stacked()["pledged"][-1, 0, 0]
+    assert pledged == pytest.approx(model.capacity[0, 0])
+
+
+def test_the_lesson_card_reads_well_after_a_collapse():
+    model = ClassroomModel(preset="trust_collapse", rng=42)
+    model.run_for(25)
+    assert model.metrics["members"] == 0  # everybody left: mean trust is undefined
+    box, rc = solara.render(LessonView(model), handle_error=False)
+    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "mean trust none left, members 0 of 30" in texts and "nan" not in texts
 
 
 def test_the_seed_control_is_an_integer_and_reset_uses_it():
