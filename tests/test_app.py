@@ -191,6 +191,15 @@ def test_in_chromium_a_slider_and_three_steps_change_the_charts(server, browser,
     assert errors == []
 
 
+def test_in_chromium_the_controls_do_not_cover_the_charts(server, browser):
+    page, _ = _open(browser, server)  # 1600 px wide: the controls drawer is docked
+    drawer = page.locator("nav.v-navigation-drawer").bounding_box()
+    content = page.locator(".solara-autorouter-content").bounding_box()
+    title = page.locator(".v-toolbar-title").bounding_box()
+    assert content["x"] >= drawer["x"] + drawer["width"] - 1
+    assert drawer["y"] >= title["y"] + title["height"] - 1  # the title stays visible
+
+
 def test_in_chromium_two_sessions_have_their_own_models(server, browser):
     first, _ = _open(browser, server)
     second, _ = _open(browser, server)
