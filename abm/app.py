@@ -9,28 +9,19 @@ pledges. Teaching notes: docs/classroom.md.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
-
 import networkx as nx
 import numpy as np
 import reacton.ipywidgets as rw
 import solara
-from matplotlib.collections import LineCollection
-from matplotlib.colors import TwoSlopeNorm
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import force_update, update_counter
 
+from .charts import BurdenChart, Chart, NetworkChart, SeriesChart
 from .model import CoalitionModel
-from .population import CAPABILITIES, STRATEGIES
+from .population import CAPABILITIES
 from .presets import DESCRIPTIONS, preset_params, presets
 
-STRATEGY_COLOURS = {"conditional": "#4c72b0", "free_rider": "#c44e52", "hump": "#dd8452",
-                    "unconditional": "#55a868"}
 NOBODY = "nobody"
-DPI = 80  # figures are redrawn every cycle: enough for a projector, cheap to render
 # Live controls: (parameter, label, min, max, step, what it means).
 RULE_SLIDERS = (
     ("monitoring", "Monitoring", 0.0, 1.0, 0.05, "chance a shortfall is seen"),
@@ -79,128 +70,16 @@ class ClassroomModel(CoalitionModel):
         return self._layout
 
 
-# --- views ---------------------------------------------------------------------------------
-def network_figure(model: ClassroomModel, colour_by: str = "contribution") -> Figure:
-    """Nations as nodes (area ~ GDP; colour: contribution / fair share, or strategy),
-    edges as mutual trust (width ~ trust, only pairs above 0.5), exits hollow and grey."""
-    fig = Figure(figsize=(5.2, 4.6), dpi=DPI)
-    fig.subplots_adjust(0.02, 0.02, 0.9, 0.93)
-    ax = fig.subplots()
-    pos = model.layout()
-    xy = np.array([pos[i] for i in range(model.n)])
-    mutual = np.minimum(model.trust, model.trust.T)
-    i, j = np.nonzero(np.triu(mutual > 0.5, 1))
-    ax.add_collection(LineCollection(np.stack([xy[i], xy[j]], axis=1),
-                                     linewidths=5.0 * (mutual[i, j] - 0.5), colors="#999999",
-                                     alpha=0.6, zorder=1))
-    size = 60 + 900 * np.sqrt(model.gdp / model.gdp.max())
-    member = model.member
-    if colour_by == "strategy":
-        colours = [STRATEGY_COLOURS[STRATEGIES[s]] for s in model.strategy]
-        ax.scatter(xy[member, 0], xy[member, 1], s=size[member],
-                   c=[c for c, m in zip(colours, member) if m], zorder=2, edgecolor="white")
-    else:
-        ratio = _contribution_ratio(model)
-        points = ax.scatter(xy[member, 0], xy[member, 1], s=size[member], c=ratio[member],
-                            cmap="RdYlGn", norm=TwoSlopeNorm(1.0, 0.0, 2.0), zorder=2,
-                            edgecolor="white")
-        fig.colorbar(points, ax=ax, shrink=0.7, pad=0.02, label="contribution / fair share")
-    ax.scatter(xy[~member, 0], xy[~member, 1], s=size[~member], facecolor="none",
-               edgecolor="grey", linestyle="--", zorder=2, label="left the coalition")
-    if model.player is not None:
-        p = model.player
-        ax.scatter(*xy[p], s=size[p] * 1.6, facecolor="none", edgecolor="black", lw=2, zorder=3)
-        ax.annotate("you", xy[p], xytext=(8, 8), textcoords="offset points", weight="bold")
-    ax.set_axis_off()
-    ax.set_title(f"Nations and mutual trust, cycle {model.steps}")
-    return fig
-
-
-def _contribution_ratio(model: ClassroomModel) -> np.ndarray:
-    if model.steps == 0:
-        return np.ones(model.n)
-    last = model.recorder.stacked()
-    fair, given = last["fair_share"][-1], last["contribution"][-1]
-    return np.divide(given, fair, out=np.ones(model.n), where=fair > 0)
-
-
-def series_figure(model: ClassroomModel) -> Figure:
-    """Pledged and delivered against the requirement, coverage, mean trust and members."""
-    fig = Figure(figsize=(7.5, 4.6), dpi=DPI)
-    axes = fig.subplots(2, 2, sharex=True, gridspec_kw={"hspace": 0.3, "wspace": 0.22})
-    fig.subplots_adjust(0.07, 0.1, 0.98, 0.94)
-    if model.steps:
-        c = model.recorder.model_columns()
-        step = c["step"]
-        ax = axes[0, 0]
-        for cap, style in zip(CAPABILITIES, ("-", "--", ":")):
-            required = c[f"required_{cap}"]
-            if required.max() > 0:
-                ax.plot(step, c[f"delivered_{cap}"] / required, style, label=f"{cap} delivered")
-                ax.plot(step, c[f"pledged_{cap}"] / required, style, alpha=0.4,
-                        label=f"{cap} pledged")
-        ax.axhline(1.0, color="black", lw=0.8)
-        ax.set(title="Pledged and delivered / required")
-        ax.legend(fontsize=6, ncol=2)
-        ax = axes[0, 1]
-        for cap in CAPABILITIES:
-            if c[f"required_{cap}"].max() > 0:
-                ax.plot(step, c[f"coverage_{cap}"], label=cap)
-        ax.plot(step, c["effectiveness"], color="black", label="effectiveness")
-        ax.set(title="Coverage and effectiveness", ylim=(0, 1.05))
-        ax.legend(fontsize=6)
-        axes[1, 0].plot(step, c["mean_trust"], color="#4c72b0")
-        axes[1, 0].set(title="Mean trust", ylim=(0, 1.05), xlabel="cycle")
-        axes[1, 1].plot(step, c["members"], color="#55a868")
-        axes[1, 1].set(title="Members", ylim=(0, model.n * 1.05), xlabel="cycle")
-    else:
-        for ax in axes.flat:
-            ax.text(0.5, 0.5, "press Step", ha="center", va="center", transform=ax.transAxes)
-    return fig
-
-
-def burden_figure(model: ClassroomModel) -> Figure:
-    """Burden (% of GDP) by nation, sorted by GDP: the exploitation of the great by the small
-    shows as bars rising to the right."""
-    fig = Figure(figsize=(7.5, 3.4), dpi=DPI)
-    fig.subplots_adjust(0.08, 0.3, 0.99, 0.9)
-    ax = fig.subplots()
-    order = np.argsort(model.gdp)
-    if model.steps:
-        burden = 100 * model.recorder.stacked()["contribution"][-1] / model.gdp
-    else:
-        burden = np.zeros(model.n)
-    colours = [STRATEGY_COLOURS[STRATEGIES[s]] for s in model.strategy[order]]
-    bars = ax.bar(np.arange(model.n), burden[order], color=colours)
-    if model.player is not None:
-        bars[int(np.flatnonzero(order == model.player)[0])].set_edgecolor("black")
-        bars[int(np.flatnonzero(order == model.player)[0])].set_linewidth(2)
-    if model.n <= 40:
-        ax.set_xticks(np.arange(model.n), model.names[order], rotation=90, fontsize=6)
-    else:
-        ax.set_xticks([])
-    ax.set_ylim(bottom=0)
-    ax.set(ylabel="burden, % of GDP", xlabel="nations, smallest GDP to largest",
-           title="Who carries the burden (colour: strategy)")
-    handles = [Patch(color=c, label=s) for s, c in STRATEGY_COLOURS.items()]
-    ax.legend(handles=handles, fontsize=6, ncol=4)
-    return fig
-
-
 # --- components ----------------------------------------------------------------------------
 def _paragraph(html: str) -> None:
     """Plain HTML text (solara.Markdown would fetch KaTeX from a CDN a classroom may lack)."""
     solara.HTML(tag="p", unsafe_innerHTML=html)
 
 
-def FigureImage(make: Callable[[], Figure], dependencies: list) -> None:
-    """A figure drawn to PNG only when its dependencies change (not on every render)."""
-    def draw() -> bytes:
-        buffer = io.BytesIO()
-        make().savefig(buffer, format="png")
-        return buffer.getvalue()
-
-    rw.Image(value=solara.use_memo(draw, dependencies), format="png")
+def ChartImage(chart: Chart, dependencies: list) -> None:
+    """The chart as a PNG, redrawn only when it or its dependencies change (not on every
+    render of the page)."""
+    rw.Image(value=solara.use_memo(chart.png, [chart, *dependencies]), format="png")
 
 
 @solara.component
@@ -210,22 +89,24 @@ def NetworkView(model: ClassroomModel):
     with solara.Card("Network"):
         solara.ToggleButtonsSingle(value=colour_by, values=["contribution", "strategy"],
                                    on_value=set_colour_by)
-        FigureImage(lambda: network_figure(model, colour_by),
-                    [model, model.steps, colour_by, model.player])
+        chart = solara.use_memo(lambda: NetworkChart(model, colour_by), [model, colour_by])
+        ChartImage(chart, [model.steps, model.player])
 
 
 @solara.component
 def SeriesView(model: ClassroomModel):
     update_counter.get()  # redraw after every step or change
     with solara.Card("Over time"):
-        FigureImage(lambda: series_figure(model), [model, model.steps])
+        chart = solara.use_memo(lambda: SeriesChart(model), [model])
+        ChartImage(chart, [model.steps])
 
 
 @solara.component
 def BurdenView(model: ClassroomModel):
     update_counter.get()  # redraw after every step or change
     with solara.Card("Burden by nation"):
-        FigureImage(lambda: burden_figure(model), [model, model.steps, model.player])
+        chart = solara.use_memo(lambda: BurdenChart(model), [model])
+        ChartImage(chart, [model.steps, model.player])
 
 
 @solara.component

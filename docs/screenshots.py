@@ -84,7 +84,7 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             for lesson in lessons:
                 cycles, player, key = LESSONS[lesson]
-                page = browser.new_page(viewport={"width": 1440, "height": 1200})
+                page = browser.new_page(viewport={"width": 1440, "height": 1300})
                 page.goto(url)
                 page.get_by_role("button", name="Step").wait_for(timeout=60_000)
                 print(shoot(page, lesson, cycles, player, key))
