@@ -31,9 +31,10 @@ RULE_SLIDERS = (
     ("trust_learning", "Trust learning", 0.0, 1.0, 0.05, "how fast trust follows conduct"),
     ("noise", "Noise", 0.0, 0.5, 0.05, "random error in pledges"),
 )
-# Solara 1.58's app layout gives Vuetify 3 a drawer width of "min-content", which Vuetify reads
-# as NaN: the controls drawer then covers the charts and the title. Reserve its 400 px (only
-# when it is docked, not when it slides over a narrow screen) and keep it under the app bar.
+# Solara 1.58's app layout under Vuetify 3: (1) the drawer's width "min-content" is read as
+# NaN, so the docked controls drawer covers the charts and the title: reserve its 400 px and
+# keep it under the app bar (not when it slides over a narrow screen); (2) the menu button
+# that opens the drawer on a narrow screen has no icon: give it one.
 LAYOUT_CSS = """
 .v-layout:has(.v-navigation-drawer--active:not(.v-navigation-drawer--temporary)) .v-main {
   --v-layout-left: 400px !important;
@@ -41,6 +42,7 @@ LAYOUT_CSS = """
 .v-navigation-drawer:not(.v-navigation-drawer--temporary) {
   top: 64px !important; height: calc(100% - 64px) !important;
 }
+.v-app-bar-nav-icon .v-btn__content::before { content: "\\2630"; font-size: 24px; }
 """
 
 class ClassroomModel(CoalitionModel):

@@ -155,7 +155,8 @@ class SeriesChart(Chart):
         axes[1, 0].set(title="Mean trust", ylim=(0, 1.05), xlabel="cycle")
         self.lines["members"], = axes[1, 1].plot([], [], color="#55a868")
         axes[1, 1].set(title="Members", ylim=(0, model.n * 1.05), xlabel="cycle")
-        axes[1, 0].xaxis.set_major_locator(MaxNLocator(integer=True))  # cycles (shared x)
+        axes[0, 0].set(xlim=(0.5, 2.5), ylim=(0, 1.05))  # before the first cycle (x shared)
+        axes[1, 0].xaxis.set_major_locator(MaxNLocator(integer=True))  # cycles
         self.hints = [a.text(0.5, 0.5, "press Step", ha="center", va="center",
                              transform=a.transAxes) for a in axes.flat]
 

@@ -200,6 +200,22 @@ def test_in_chromium_the_controls_do_not_cover_the_charts(server, browser):
     assert drawer["y"] >= title["y"] + title["height"] - 1  # the title stays visible
 
 
+def test_in_chromium_a_narrow_screen_opens_the_controls_from_a_visible_menu_button(server,
+                                                                                    browser):
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page.goto(server)
+    page.get_by_role("button", name="Step").wait_for(timeout=60_000)
+    page.locator(".v-navigation-drawer__scrim").click()  # it slides over the page: close it
+    drawer = page.locator("nav.v-navigation-drawer")
+    page.wait_for_function("el => el.getBoundingClientRect().right <= 0",
+                           arg=drawer.element_handle(), timeout=10_000)
+    icon = page.locator(".v-app-bar-nav-icon .v-btn__content").bounding_box()
+    assert icon["width"] > 10  # the menu button shows a glyph
+    page.locator(".v-app-bar-nav-icon").click()
+    page.wait_for_function("el => el.getBoundingClientRect().left >= 0",
+                           arg=drawer.element_handle(), timeout=10_000)
+
+
 def test_in_chromium_two_sessions_have_their_own_models(server, browser):
     first, _ = _open(browser, server)
     second, _ = _open(browser, server)
