@@ -201,7 +201,19 @@ def PlayerView(model: ClassroomModel):
                 f"Last cycle you gave <b>{given:,.2f}</b> against a fair share of {fair:,.2f}; "
                 f"your payoff was <b>{payoffs[-1]:,.2f}</b> ({payoffs.sum():,.2f} in all). "
                 f"The others' trust in you: <b>{trust_in_you[-1]:.2f}</b> "
-                f"(it started at {trust_in_you[0]:.2f}).")
+                f"({_trust_move(trust_in_you)}).")
+
+
+def _trust_move(trust: np.ndarray) -> str:
+    """How the others' trust in the student moved: since last cycle, and since the first.
+
+    >>> _trust_move(np.array([0.5, 0.42, 0.40]))
+    'down 0.02 since last cycle; 0.50 after the first'
+    """
+    change = trust[-1] - trust[-2] if len(trust) > 1 else 0.0
+    direction = "up" if change > 5e-3 else "down" if change < -5e-3 else "steady"
+    moved = "" if direction == "steady" else f" {abs(change):.2f}"
+    return f"{direction}{moved} since last cycle; {trust[0]:.2f} after the first"
 
 
 # --- the page ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 import solara
+from mesa.visualization.utils import force_update
 
 from abm.app import ClassroomModel, LessonView, Page, PlayerView, RulesView
 
@@ -75,6 +76,12 @@ def test_a_student_plays_a_nation():
     model.step()
     pledged = model.recorder.stacked()["pledged"][-1, 4, 0]
     assert pledged == pytest.approx(0.8 * model.capacity[4, 0])
+    model.step()
+    force_update()  # what the app's Step does after stepping
+    trust = model.recorder.stacked()["trust_received"][:, 4]
+    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert f"The others' trust in you: <b>{trust[-1]:.2f}</b>" in texts
+    assert f"since last cycle; {trust[0]:.2f} after the first" in texts
     rc.find(v.Select, label="You play").widget.v_model = "nobody"
     assert model.player is None and not model.manual
 
