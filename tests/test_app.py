@@ -200,11 +200,11 @@ def test_in_chromium_a_slider_and_three_steps_change_the_charts(server, browser,
 
 def test_in_chromium_the_controls_do_not_cover_the_charts(server, browser):
     page, _ = _open(browser, server)  # 1600 px wide: the controls drawer is docked
-    drawer = page.locator("nav.v-navigation-drawer").bounding_box()
-    content = page.locator(".solara-autorouter-content").bounding_box()
-    title = page.locator(".v-toolbar-title").bounding_box()
-    assert content["x"] >= drawer["x"] + drawer["width"] - 1
-    assert drawer["y"] >= title["y"] + title["height"] - 1  # the title stays visible
+    # The page's style sheet arrives with the page's widgets: wait for the layout to settle.
+    page.wait_for_function(
+        "() => { const box = s => document.querySelector(s).getBoundingClientRect();"
+        " return box('.solara-autorouter-content').left >= box('nav').right - 1"
+        " && box('nav').top >= box('.v-toolbar-title').bottom - 1; }", timeout=15_000)
 
 
 def test_in_chromium_a_narrow_screen_opens_the_controls_from_a_visible_menu_button(server,
@@ -216,8 +216,9 @@ def test_in_chromium_a_narrow_screen_opens_the_controls_from_a_visible_menu_butt
     drawer = page.locator("nav.v-navigation-drawer")
     page.wait_for_function("el => el.getBoundingClientRect().right <= 0",
                            arg=drawer.element_handle(), timeout=10_000)
-    icon = page.locator(".v-app-bar-nav-icon .v-btn__content").bounding_box()
-    assert icon["width"] > 10  # the menu button shows a glyph
+    page.wait_for_function(  # the menu button shows a glyph
+        "() => document.querySelector('.v-app-bar-nav-icon .v-btn__content')"
+        ".getBoundingClientRect().width > 10", timeout=15_000)
     page.locator(".v-app-bar-nav-icon").click()
     page.wait_for_function("el => el.getBoundingClientRect().left >= 0",
                            arg=drawer.element_handle(), timeout=10_000)
