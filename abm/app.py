@@ -9,6 +9,10 @@ pledges. Teaching notes: docs/classroom.md.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
+from typing import Any
+
 import networkx as nx
 import numpy as np
 import reacton.ipywidgets as rw
@@ -18,6 +22,7 @@ from mesa.visualization.utils import force_update, update_counter
 
 from .charts import BurdenChart, Chart, NetworkChart, SeriesChart
 from .model import CoalitionModel
+from .parameters import ParameterError
 from .population import CAPABILITIES
 from .presets import DESCRIPTIONS, preset_params, presets
 
@@ -31,6 +36,14 @@ RULE_SLIDERS = (
     ("trust_learning", "Trust learning", 0.0, 1.0, 0.05, "how fast trust follows conduct"),
     ("noise", "Noise", 0.0, 0.5, 0.05, "random error in pledges"),
 )
+# Setup: who the nations are, fixed once a model is made; Rebuild makes a new one.
+SETUP_SLIDERS = (
+    ("n_nations", "Nations", 4, 200, 1, "how many nations (in the lab: subjects)"),
+    ("inequality", "Inequality", 0.0, 3.0, 0.1, "spread of GDP (sd of log GDP)"),
+    ("divergence", "Divergence", 0.0, 2.0, 0.1, "how far apart nations' interests lie"),
+    ("initial_trust", "Initial trust", 0.0, 1.0, 0.05, "nations' trust in each other at first"),
+)
+FROM_DATA = frozenset(("n_nations", "inequality"))  # set by a lesson's nations file, if any
 # Solara 1.58's app layout under Vuetify 3: (1) the drawer's width "min-content" is read as
 # NaN, so the docked controls drawer covers the charts and the title: reserve its 400 px and
 # keep it under the app bar (not when it slides over a narrow screen); (2) the menu button
@@ -46,17 +59,20 @@ LAYOUT_CSS = """
 """
 
 class ClassroomModel(CoalitionModel):
-    """A lesson (preset) with a seed: what the app's Reset button builds.
+    """A lesson (preset) with a seed, as the app's Reset builds it; ``setup`` overrides some of
+    the lesson's creation parameters (the Setup card's Rebuild).
 
-    >>> model = ClassroomModel(preset="alliance", rng=3)
+    >>> model = ClassroomModel(preset="alliance", rng=3, setup={"n_nations": 12})
     >>> model.preset, model.n
-    ('alliance', 30)
+    ('alliance', 12)
     """
 
     # No **kwargs: SolaraViz's Reset would then pass the model a Mesa ``scenario`` object.
-    def __init__(self, preset: str = "default", rng: int = 42) -> None:
-        super().__init__(rng=int(rng), **preset_params(preset))
+    def __init__(self, preset: str = "default", rng: int = 42,
+                 setup: dict[str, Any] | None = None) -> None:
+        super().__init__(rng=int(rng), **preset_params(preset, setup))
         self.preset = preset
+        self.setup = dict(setup or {})
         self.player: int | None = None
         self._layout: dict[int, np.ndarray] | None = None
 
@@ -151,6 +167,41 @@ def RulesView(model: ClassroomModel):
 
 
 @solara.component
+def SetupView(model: ClassroomModel, on_model: Callable[[ClassroomModel], None]):
+    """Who the nations are: fixed once a model is made, so Rebuild makes a new model of the
+    same lesson and seed with these values (Reset goes back to the lesson as written)."""
+    shown = [row for row in SETUP_SLIDERS
+             if not (row[0] in FROM_DATA and model.p["nations_file"])]
+    values = solara.use_reactive({name: model.p[name] for name, *_ in shown})
+    error = solara.use_reactive("")
+
+    def rebuild() -> None:
+        try:
+            on_model(ClassroomModel(model.preset, model.seed, setup=values.value))
+        except ParameterError as exc:  # e.g. fewer nations than a lab group
+            error.value = str(exc)
+
+    with solara.Card("Setup (applies when you rebuild)"):
+        for name, label, low, high, step, _meaning in shown:
+            def on_value(value, name=name):
+                values.value = {**values.value, name: value}
+
+            value = values.value[name]
+            if isinstance(step, int):
+                solara.SliderInt(f"{label} {int(value)}", value=int(value), min=low, max=high,
+                                 step=step, on_value=on_value)
+            else:
+                solara.SliderFloat(f"{label} {value:.2f}", value=float(value), min=low,
+                                   max=high, step=step, on_value=on_value)
+        solara.Button("Rebuild", on_click=rebuild, color="primary")
+        if error.value:  # (solara.Error's alert is broken under Vuetify 3)
+            _paragraph(f'<span style="color: #c62828">{html.escape(error.value)}</span>')
+        meanings = "; ".join(f"<b>{label}</b>: {meaning}"
+                             for _name, label, *_range, meaning in shown)
+        _paragraph(f"<small>{meanings}.</small>")
+
+
+@solara.component
 def PlayerView(model: ClassroomModel):
     """A student takes over one nation: pledges (as shares of its capacity) hold each cycle
     until changed; the others respond; payoff and the trust others place in it are shown."""
@@ -227,7 +278,7 @@ MODEL_PARAMS = {
 
 
 @solara.component
-def Views(model: ClassroomModel):
+def Views(model: ClassroomModel, on_model: Callable[[ClassroomModel], None]):
     """The charts and the classroom cards, in two columns (a plain layout: no draggable grid,
     whose script a classroom without internet could not load)."""
     with solara.Columns([3, 2]):
@@ -239,15 +290,16 @@ def Views(model: ClassroomModel):
             NetworkView(model)
             PlayerView(model)
             RulesView(model)
+            SetupView(model, on_model).key(f"setup-{id(model)}")  # fresh values per model
 
 
 @solara.component
 def Page():
     """One model per browser session; SolaraViz gives the controls (reset, play, step, lesson,
-    seed), ``Views`` the charts."""
+    seed), ``Views`` the charts and cards (its Setup card replaces the model)."""
     solara.Style(LAYOUT_CSS)
     first = solara.use_memo(lambda: ClassroomModel(), [])
     model = solara.use_reactive(first)
     SolaraViz(model, components=[], model_params=MODEL_PARAMS, play_interval=400,
               name="Coalition burden-sharing: classroom")
-    Views(model.value)
+    Views(model.value, on_model=model.set)

@@ -15,7 +15,7 @@ import pytest
 import solara
 from mesa.visualization.utils import force_update
 
-from abm.app import ClassroomModel, LessonView, Page, PlayerView, RulesView
+from abm.app import ClassroomModel, LessonView, Page, PlayerView, RulesView, SetupView
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -54,6 +54,41 @@ def test_reset_builds_the_chosen_lesson_with_the_chosen_seed():
              f"mean trust {expected.metrics['mean_trust']:.2f}")
     texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
     assert any(t.startswith(cycle) for t in texts)  # the fresh lesson's first cycle
+
+
+def test_rebuild_makes_the_lesson_anew_with_the_setup_values():
+    box, rc = solara.render(_App(), handle_error=False)
+    rc.find(v.Slider, label="Nations 30").widget.v_model = 12
+    rc.find(v.Slider, label="Inequality 1.00").widget.v_model = 0.0
+    rc.find(v.Btn, children=["Rebuild"]).widget.click()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "members 12 of 12" in texts
+    rc.find(v.Slider, label="Inequality 0.00").assert_single()  # the new model's value
+    rc.find(v.Btn, children=["Reset"]).widget.click()  # back to the lesson as written
+    rc.find(v.Slider, label="Nations 30").assert_single()
+
+
+def test_setup_keeps_lesson_and_seed_and_reports_bad_values():
+    model = ClassroomModel(preset="public_goods_lab", rng=5)
+    made = []
+    box, rc = solara.render(SetupView(model, made.append), handle_error=False)
+    rc.find(v.Slider, label="Divergence 0.00").widget.v_model = 0.5
+    rc.find(v.Btn, children=["Rebuild"]).widget.click()
+    assert made[0].preset == "public_goods_lab" and made[0].seed == 5
+    assert made[0].p["divergence"] == 0.5 and made[0].p["group_size"] == 4
+    rc.find(v.Slider, label="Nations 140").widget.v_model = 3  # fewer than a group of 4
+    rc.find(v.Btn, children=["Rebuild"]).widget.click()
+    assert len(made) == 1
+    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    assert "group_size: got 4, expected an integer in [0, n_nations=3]" in texts
+
+
+def test_setup_hides_what_a_lesson_takes_from_data():
+    model = ClassroomModel(preset="nato_2014", rng=1)
+    box, rc = solara.render(SetupView(model, lambda m: None), handle_error=False)
+    labels = [w.label for w in rc.find(v.Slider).widgets]
+    assert labels and not any(x.startswith(("Nations", "Inequality")) for x in labels)
 
 
 def test_a_rules_slider_changes_the_running_model():
