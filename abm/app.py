@@ -58,6 +58,7 @@ LAYOUT_CSS = """
 .v-app-bar-nav-icon .v-btn__content::before { content: "\\2630"; font-size: 24px; }
 """
 
+
 class ClassroomModel(CoalitionModel):
     """A lesson (preset) with a seed, as the app's Reset builds it; ``setup`` overrides some of
     the lesson's creation parameters (the Setup card's Rebuild).
@@ -72,7 +73,6 @@ class ClassroomModel(CoalitionModel):
                  setup: dict[str, Any] | None = None) -> None:
         super().__init__(rng=int(rng), **preset_params(preset, setup))
         self.preset = preset
-        self.setup = dict(setup or {})
         self.player: int | None = None
         self._layout: dict[int, np.ndarray] | None = None
 
@@ -89,9 +89,10 @@ class ClassroomModel(CoalitionModel):
 
 
 # --- components ----------------------------------------------------------------------------
-def _paragraph(html: str) -> None:
-    """Plain HTML text (solara.Markdown would fetch KaTeX from a CDN a classroom may lack)."""
-    solara.HTML(tag="p", unsafe_innerHTML=html)
+def _paragraph(text: str) -> None:
+    """A paragraph of HTML (solara.Markdown would fetch KaTeX from a CDN a classroom may
+    lack)."""
+    solara.HTML(tag="p", unsafe_innerHTML=text)
 
 
 def ChartImage(chart: Chart, dependencies: list) -> None:

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import io
 import time
+from collections.abc import Callable
 
 import ipyvuetify as v
 import numpy as np
@@ -31,17 +32,19 @@ def _median_ms(samples: list[float]) -> str:
     return f"{1000 * np.median(samples):6.1f} ms (fastest {1000 * min(samples):.1f})"
 
 
+def _seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20, help="steps to time (default 20)")
     steps = parser.parse_args().steps
 
     model = app.ClassroomModel(preset="alliance", rng=1)
-    timings = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        model.step()
-        timings.append(time.perf_counter() - start)
+    timings = [_seconds(model.step) for _ in range(steps)]
     print(f"{model.n} nations, {steps} steps")
     print(f"model step                      {_median_ms(timings)}")
     for name, make in (("network", charts.NetworkChart), ("series", charts.SeriesChart),
@@ -50,12 +53,8 @@ def main() -> None:
         fresh, updated = [], []
         for _ in range(steps):
             model.step()
-            start = time.perf_counter()
-            make(model).png()
-            fresh.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            kept.png()
-            updated.append(time.perf_counter() - start)
+            fresh.append(_seconds(lambda make=make: make(model).png()))
+            updated.append(_seconds(kept.png))
         print(f"{name + ' chart, built anew':<31} {_median_ms(fresh)}")
         print(f"{name + ' chart, updated':<31} {_median_ms(updated)}")
 
@@ -65,11 +64,7 @@ def main() -> None:
         rc.find(v.Slider, label="Seed").widget.v_model = 1
         rc.find(v.Btn, children=["Reset"]).widget.click()
     step = rc.find(v.Btn, children=["Step"]).widget
-    timings = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        step.click()
-        timings.append(time.perf_counter() - start)
+    timings = [_seconds(step.click) for _ in range(steps)]
     print(f"app: Step and redraw            {_median_ms(timings)}")
 
 

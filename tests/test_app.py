@@ -26,6 +26,11 @@ def _App():
         Page()
 
 
+def _texts(rc) -> str:
+    """All the page's HTML text (the cards' paragraphs)."""
+    return " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+
+
 def _images(rc):
     return [w.value for w in rc.find(widgets.Image).widgets]
 
@@ -52,8 +57,7 @@ def test_reset_builds_the_chosen_lesson_with_the_chosen_seed():
     expected.step()
     cycle = (f"Cycle 1: effectiveness {expected.metrics['effectiveness']:.2f}, "
              f"mean trust {expected.metrics['mean_trust']:.2f}")
-    texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
-    assert any(t.startswith(cycle) for t in texts)  # the fresh lesson's first cycle
+    assert cycle in _texts(rc)  # the fresh lesson's first cycle
 
 
 def test_rebuild_makes_the_lesson_anew_with_the_setup_values():
@@ -62,7 +66,7 @@ def test_rebuild_makes_the_lesson_anew_with_the_setup_values():
     rc.find(v.Slider, label="Inequality 1.00").widget.v_model = 0.0
     rc.find(v.Btn, children=["Rebuild"]).widget.click()
     rc.find(v.Btn, children=["Step"]).widget.click()
-    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    texts = _texts(rc)
     assert "members 12 of 12" in texts
     rc.find(v.Slider, label="Inequality 0.00").assert_single()  # the new model's value
     rc.find(v.Btn, children=["Reset"]).widget.click()  # back to the lesson as written
@@ -80,7 +84,7 @@ def test_setup_keeps_lesson_and_seed_and_reports_bad_values():
     rc.find(v.Slider, label="Nations 140").widget.v_model = 3  # fewer than a group of 4
     rc.find(v.Btn, children=["Rebuild"]).widget.click()
     assert len(made) == 1
-    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    texts = _texts(rc)
     assert "group_size: got 4, expected an integer in [0, n_nations=3]" in texts
 
 
@@ -114,7 +118,7 @@ def test_a_student_plays_a_nation():
     model.step()
     force_update()  # what the app's Step does after stepping
     trust = model.recorder.stacked()["trust_received"][:, 4]
-    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    texts = _texts(rc)
     assert f"The others' trust in you: <b>{trust[-1]:.2f}</b>" in texts
     assert f"since last cycle; {trust[0]:.2f} after the first" in texts
     rc.find(v.Select, label="You play").widget.v_model = "nobody"
@@ -136,7 +140,7 @@ def test_the_lesson_card_reads_well_after_a_collapse():
     model.run_for(25)
     assert model.metrics["members"] == 0  # everybody left: mean trust is undefined
     box, rc = solara.render(LessonView(model), handle_error=False)
-    texts = " ".join(w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets)
+    texts = _texts(rc)
     assert "mean trust none left, members 0 of 30" in texts and "nan" not in texts
 
 
