@@ -43,7 +43,7 @@ studies: $(STAMP)
 	  $(BIN)/coalition sweep experiments/$$s.py || exit 1; done
 
 docs: $(STAMP)
-	$(BIN)/python -c "from abm.parameters import update_odd; update_odd()"
+	$(BIN)/python -c "from abm.scenarios.parameters import update_odd; update_odd()"
 
 # docs/images/*.png, the app's screenshots in docs/classroom.md (needs /usr/bin/chromium).
 screenshots: $(STAMP)

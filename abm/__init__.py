@@ -1,10 +1,14 @@
-"""Coalition burden-sharing: nations negotiating commitments to shared missions (Mesa ABM)."""
+"""Coalition burden-sharing: nations negotiating commitments to shared missions (Mesa ABM).
 
-from .agents import Nation
-from .model import CoalitionModel
-from .parameters import PARAMETERS, ParameterError
-from .presets import presets
-from .runner import RunResult, run
+The package in layers, each building only on those before it: ``scenarios`` (parameters,
+nations, presets, data), ``model`` (the simulation), ``experiments`` (runs and sweeps),
+``classroom`` (the app), and ``cli`` on top.
+"""
+
+from .experiments.runs import RunResult, run
+from .model import CoalitionModel, Nation
+from .scenarios.parameters import PARAMETERS, ParameterError
+from .scenarios.presets import presets
 from .version import __version__
 
 __all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "RunResult", "__version__",

@@ -10,8 +10,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .parameters import PARAMETERS, ParameterError, parse_value
-from .presets import DESCRIPTIONS, presets
+from .scenarios.parameters import PARAMETERS, ParameterError, parse_value
+from .scenarios.presets import DESCRIPTIONS, presets
 
 
 class Parser(argparse.ArgumentParser):
@@ -112,17 +112,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "app":
             return _app(args)
         elif args.command == "sweep":
-            from .experiments import run_script
+            from .experiments.scripts import run_script
 
-            return run_script(args.script, args)
+            return run_script(args.script, quick=args.quick, out=args.out,
+                              workers=args.workers, dask=args.dask, progress=args.progress,
+                              retry_failed=args.retry_failed, csv=args.csv)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
     return 0
 
 
+def script_main(path: str, argv: Sequence[str] | None = None) -> int:
+    """``python experiments/<name>.py [options]``: the same as ``coalition sweep <script>``."""
+    return main(["sweep", path, *(sys.argv[1:] if argv is None else argv)])
+
+
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run
+    from .experiments.runs import run
 
     overrides = _overrides(args.overrides)
     result = run(args.preset, steps=args.steps, seed=args.seed, **overrides)
@@ -143,14 +150,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    """Serve abm.app with solara (one model per browser session)."""
+    """Serve abm.classroom.app with solara (one model per browser session)."""
     import subprocess
 
     if args.port > 65535:
         raise ParameterError(f"port: got {args.port}, expected an integer in [1, 65535]")
     print(f"coalition app: serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
           flush=True)
-    command = [sys.executable, "-m", "solara", "run", "abm.app:Page", "--host", args.host,
+    command = [sys.executable, "-m", "solara", "run", "abm.classroom.app:Page", "--host", args.host,
                "--port", str(args.port), "--production", "--no-open"]
     # The browser tab's title, and no "runs on Solara" banner over the rule sliders.
     env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",

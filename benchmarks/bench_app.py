@@ -19,7 +19,8 @@ import ipyvuetify as v
 import numpy as np
 import solara
 
-from abm import app, charts
+from abm.classroom import app, charts
+from abm.classroom.lesson import ClassroomModel
 
 
 @solara.component
@@ -43,7 +44,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20, help="steps to time (default 20)")
     steps = parser.parse_args().steps
 
-    model = app.ClassroomModel(preset="alliance", rng=1)
+    model = ClassroomModel(preset="alliance", rng=1)
     timings = [_seconds(model.step) for _ in range(steps)]
     print(f"{model.n} nations, {steps} steps")
     print(f"model step                      {_median_ms(timings)}")

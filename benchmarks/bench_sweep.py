@@ -19,8 +19,9 @@ from pathlib import Path
 import mesa
 
 import abm
-from abm.designs import ParameterSets
-from abm.sweep import Experiment, make_executor, run_sweep
+from abm.experiments.designs import ParameterSets
+from abm.experiments.executors import make_executor
+from abm.experiments.sweep import Experiment, run_sweep
 
 STEPS = 30
 
@@ -39,7 +40,7 @@ def peak_mb() -> float:
 
 def plain_loop(runs: int) -> dict:
     """The same runs, called one after another, outcomes kept in a list."""
-    from abm.runner import simulate_outcomes
+    from abm.experiments.runs import simulate_outcomes
 
     experiment = grid(runs)
     start = time.perf_counter()

@@ -16,18 +16,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from abm.analysis import (
-    compare,
-    lines,
-    means_table,
-    phase_diagram,
-    save_figure,
-    summarise,
-    write_readme,
-)
-from abm.designs import FullFactorial
-from abm.experiments import script_main
-from abm.sweep import Experiment, experiment_runs
+from abm.cli import script_main
+from abm.experiments.analysis import compare, means_table, summarise, write_readme
+from abm.experiments.designs import FullFactorial
+from abm.experiments.figures import lines, phase_diagram, save_figure
+from abm.experiments.sweep import Experiment, experiment_runs
 
 OUTCOMES = {"retention": "retention", "mean_trust_tail_mean": "mean trust",
             "trust_blocs_tail_mean": "trust blocs", "collapsed": "share collapsed",

@@ -15,18 +15,11 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from abm.analysis import (
-    compare,
-    interval,
-    lines,
-    means_table,
-    save_figure,
-    summarise,
-    write_readme,
-)
-from abm.designs import FullFactorial
-from abm.experiments import script_main
-from abm.sweep import Experiment, experiment_runs
+from abm.cli import script_main
+from abm.experiments.analysis import compare, interval, means_table, summarise, write_readme
+from abm.experiments.designs import FullFactorial
+from abm.experiments.figures import lines, save_figure
+from abm.experiments.sweep import Experiment, experiment_runs
 
 OUTCOMES = {"free_riding_rate_tail_mean": "free-riding rate",
             "exploitation_rho_tail_mean": "exploitation rho (GDP vs burden)",

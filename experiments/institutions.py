@@ -17,10 +17,11 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from abm.analysis import compare, lines, markdown_table, save_figure, summarise, write_readme
-from abm.designs import FullFactorial
-from abm.experiments import script_main
-from abm.sweep import Experiment, experiment_runs
+from abm.cli import script_main
+from abm.experiments.analysis import compare, markdown_table, summarise, write_readme
+from abm.experiments.designs import FullFactorial
+from abm.experiments.figures import lines, save_figure
+from abm.experiments.sweep import Experiment, experiment_runs
 
 OUTCOMES = {"mean_contribution_ratio_tail_mean": "contribution / fair share",
             "free_riding_rate_tail_mean": "free-riding rate",

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import sobol
 
-from abm.analysis import markdown_table, save_figure, write_readme
-from abm.designs import SobolSample
-from abm.experiments import script_main
-from abm.sweep import Experiment, experiment_runs
+from abm.cli import script_main
+from abm.experiments.analysis import markdown_table, write_readme
+from abm.experiments.designs import SobolSample
+from abm.experiments.figures import save_figure
+from abm.experiments.sweep import Experiment, experiment_runs
 
 RANGES = {
     "inequality": (0.0, 2.0),

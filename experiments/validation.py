@@ -1,4 +1,4 @@
-"""Validation against the empirical record (abm/data, sources in abm/data/SOURCES.md).
+"""Validation against the empirical record (abm/scenarios/data, sources in its SOURCES.md).
 
 Each check is a sweep drawn beside its data; results/validation/README.md tabulates check,
 target, model value and verdict. Checks so far:
@@ -25,14 +25,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from abm import datasets, scenarios
-from abm.analysis import markdown_table, mean_interval, save_figure, summarise
 from abm.cli import Parser, add_run_options
-from abm.designs import ParameterSets, run_seed
-from abm.metrics import spearman
-from abm.presets import presets
-from abm.runner import nation_table
-from abm.sweep import Experiment, experiment_runs, load_series, make_executor, run_sweep
+from abm.experiments.analysis import markdown_table, mean_interval, summarise
+from abm.experiments.designs import ParameterSets, run_seed
+from abm.experiments.executors import make_executor
+from abm.experiments.figures import save_figure
+from abm.experiments.runs import nation_table
+from abm.experiments.store import load_series
+from abm.experiments.sweep import Experiment, experiment_runs, run_sweep
+from abm.model.metrics import spearman
+from abm.scenarios import datasets, nation_sets
+from abm.scenarios.presets import presets
 from abm.version import __version__
 
 
@@ -65,7 +68,7 @@ NATO_VARIANTS = {
 }
 CALIBRATED = "calibrated"
 # Cycle k is the budget year 2014 + k; the start (cycle 0) is 2014's real spending.
-REAL_AT_2_PCT = {2014: 3, 2023: 11, 2024: 23}  # abm/data/SOURCES.md
+REAL_AT_2_PCT = {2014: 3, 2023: 11, 2024: 23}  # abm/scenarios/data/SOURCES.md
 NATION_COLUMNS = ("gdp", "gdp_per_capita", "contribution", "delivered_funds",
                   "delivered_troops")
 
@@ -161,7 +164,7 @@ def un_check(frames: pd.DataFrame, tail: int) -> tuple[list[dict], pd.DataFrame]
         "troops_income": spearman(run["gdp_per_capita"].to_numpy(), run["troops"].to_numpy()),
     }), include_groups=False)
     un = datasets.un_peacekeeping()
-    members = pd.read_csv(scenarios.nations_path("un_members_2019")).set_index("iso3")["name"]
+    members = pd.read_csv(nation_sets.nations_path("un_members_2019")).set_index("iso3")["name"]
     payers = un[un["kind"] == "assessed_share"]
     troops = un[(un["kind"] == "uniformed_personnel") & (un["iso3"] != "")]
     total = float(un.loc[(un["kind"] == "uniformed_personnel") & (un["iso3"] == ""),
@@ -316,7 +319,7 @@ def un_figure(out: Path, nations: pd.DataFrame) -> None:
     mean = nations.groupby("nation", observed=True).mean(numeric_only=True)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
     un = datasets.un_peacekeeping()
-    members = pd.read_csv(scenarios.nations_path("un_members_2019")).set_index("iso3")["name"]
+    members = pd.read_csv(nation_sets.nations_path("un_members_2019")).set_index("iso3")["name"]
     for ax, x, y, kind, xlabel in [
             (axes[0], "gdp", "funds_share", "assessed_share", "GDP 2019, bn USD"),
             (axes[1], "gdp_per_capita", "troops_share", "uniformed_personnel",
@@ -348,7 +351,7 @@ def validation_readme(out: Path, rows: pd.DataFrame, quick: bool, lab: Experimen
 
 Mode: {"quick" if quick else "full"}; model version {__version__}. Reproduce with
 `python experiments/validation.py{" --quick" if quick else ""}`. Data and sources:
-`abm/data/SOURCES.md`; how each parameter was calibrated: `docs/ODD.md`, section 11.
+`abm/scenarios/data/SOURCES.md`; how each parameter was calibrated: `docs/ODD.md`, section 11.
 "reported" marks figures the issue asks to report, not to pass.
 
 {markdown_table(rows)}

@@ -1,0 +1,146 @@
+"""Run a scenario and keep its results: ``abm.run`` and the files ``coalition run`` writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..model import CoalitionModel
+from ..model.reporters import plain, run_outcomes
+from ..scenarios.parameters import ParameterError
+from ..scenarios.presets import preset_params, preset_steps
+from ..version import __version__
+
+
+@dataclass
+class RunResult:
+    """What one run produced: tidy frames, a run-level summary and the model itself."""
+
+    model_frame: pd.DataFrame
+    nation_frame: pd.DataFrame
+    summary: dict[str, Any]
+    model: CoalitionModel = field(repr=False)
+
+    def write(self, out: str | Path, overwrite: bool = False) -> list[Path]:
+        """Write model.csv, nations.csv, summary.json and figure.png into ``out``.
+
+        Files are written to a temporary folder and moved into place at the end, so a
+        failure leaves nothing half-written. A folder holding a different run is never
+        replaced unless ``overwrite`` is set.
+        """
+        from .figures import run_figure
+
+        out = Path(out)
+        _check_out(out, self.summary, overwrite)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            self.model_frame.to_csv(staging / "model.csv", index=False)
+            self.nation_frame.to_csv(staging / "nations.csv", index=False)
+            (staging / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
+            run_figure(self).savefig(staging / "figure.png", dpi=110)
+            if out.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+                os.replace(out, old / "run")
+                os.replace(staging, out)
+                shutil.rmtree(old)
+            else:
+                os.replace(staging, out)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
+        return [out / name for name in ("model.csv", "nations.csv", "summary.json", "figure.png")]
+
+
+def _check_out(out: Path, summary: dict[str, Any], overwrite: bool) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise ParameterError(f"out: {out} exists and is not a directory")
+    if overwrite or not any(out.iterdir()):
+        return
+    previous = out / "summary.json"
+    try:
+        old = json.loads(previous.read_text())
+    except (OSError, ValueError):
+        old = None
+    same = old is not None and all(old.get(k) == summary[k] for k in _IDENTITY)
+    if not same:
+        raise ParameterError(
+            f"out: {out} already holds other results; choose another --out or pass --overwrite")
+
+
+_IDENTITY = ("model_version", "preset", "seed", "steps", "parameters")
+
+
+def run(preset: str | None = None, steps: int | None = None, seed: int | None = None,
+        **overrides: Any) -> RunResult:
+    """Run a preset (default: the 30-nation default scenario) for ``steps`` cycles.
+
+    >>> result = run("alliance", steps=5, seed=3)
+    >>> list(result.model_frame["step"])
+    [1, 2, 3, 4, 5]
+    >>> result.summary["seed"], result.summary["model_version"] == __version__
+    (3, True)
+    """
+    model, model_frame, summary = simulate(preset, steps, seed, overrides)
+    return RunResult(model_frame, model.nation_frame(), summary, model)
+
+
+def nation_table(columns: tuple[str, ...], preset: str | None, overrides: dict[str, Any],
+                 seed: int, steps: int | None = None) -> pd.DataFrame:
+    """One run's nation frame cut to ``columns`` (with step, nation and seed): the task of a
+    sweep that needs nation-level results.
+
+    >>> nation_table(("burden",), "alliance", {"n_nations": 4}, seed=1, steps=2).shape
+    (8, 4)
+    """
+    frame = run(preset, steps=steps, seed=seed, **overrides).nation_frame
+    return frame[["step", "nation", *columns]].assign(seed=seed)
+
+
+def simulate(preset: str | None, steps: int | None, seed: int | None,
+             overrides: dict[str, Any]) -> tuple[CoalitionModel, pd.DataFrame, dict[str, Any]]:
+    """Run without building the nation frame: the model, its model frame and its summary."""
+    model = _run_model(preset, steps, seed, overrides)
+    return model, model.model_frame(), summarise(model, preset or "default", model.steps)
+
+
+def simulate_outcomes(preset: str | None, steps: int | None, seed: int | None,
+                      overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run and return the run-level outcomes and the model-frame columns (no pandas)."""
+    model = _run_model(preset, steps, seed, overrides)
+    columns = model.recorder.model_columns()
+    return run_outcomes(model.recorder, columns), columns
+
+
+def _run_model(preset: str | None, steps: int | None, seed: int | None,
+               overrides: dict[str, Any]) -> CoalitionModel:
+    params = preset_params(preset, overrides)
+    steps = preset_steps(preset) if steps is None else steps
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ParameterError(f"steps: got {steps!r}, expected an integer >= 1")
+    model = CoalitionModel(rng=seed, **params)
+    model.run_for(int(steps))
+    return model
+
+
+def summarise(model: CoalitionModel, preset: str, steps: int) -> dict[str, Any]:
+    """Run-level record: identity (version, preset, seed, parameters) and outcomes."""
+    return {
+        "model_version": __version__,
+        "preset": preset,
+        "seed": model.seed,
+        "steps": steps,
+        "n_nations": model.n,
+        "parameters": {k: plain(v) for k, v in model.p.items()},
+        "outcomes": run_outcomes(model.recorder),
+    }

@@ -1,0 +1,60 @@
+"""Experiment scripts: load one, run its sweep, then its analysis.
+
+A script in ``experiments/`` defines ``experiment(quick: bool) -> Experiment`` and
+``analyse(experiment, out: Path, quick: bool) -> None`` (figures and a README in ``out``), and
+ends with ``if __name__ == "__main__": sys.exit(script_main(__file__))`` (``abm.cli``) so that
+it also runs on its own with the same options as ``coalition sweep``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from ..scenarios.parameters import ParameterError
+from .executors import make_executor
+from .sweep import run_sweep
+
+
+def load_script(path: str | Path) -> ModuleType:
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"script: {str(path)!r} does not exist, expected an experiment "
+                             "script such as experiments/free_riding.py")
+    spec = importlib.util.spec_from_file_location(f"experiment_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "experiment", None)):
+        raise ParameterError(f"script: {path} defines no experiment(quick) function")
+    return module
+
+
+def run_script(path: str | Path, *, quick: bool = False, out: str | Path | None = None,
+               workers: int | None = None, dask: str | bool | None = None,
+               progress: bool = True, retry_failed: bool = False, csv: bool = True) -> int:
+    """Run the sweep of the script at ``path``, then its analysis; the exit status."""
+    module = load_script(path)
+    experiment = module.experiment(quick)
+    out = Path(out or f"results/{experiment.name}")
+    try:
+        executor, workers, backend, close = make_executor(workers, dask)
+    except (OSError, TimeoutError) as err:
+        raise ParameterError(f"dask: cannot reach the scheduler at {dask} ({err}); "
+                             "expected the address of a running Dask scheduler") from None
+    try:
+        report = run_sweep(experiment, out, executor=executor, workers=workers,
+                           progress=progress, retry_failed=retry_failed, csv=csv,
+                           backend=backend)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished runs are kept in {out}; run again to resume",
+              file=sys.stderr)
+        return 130
+    finally:
+        close()
+    print(report.line())
+    if callable(getattr(module, "analyse", None)):
+        module.analyse(experiment, out, quick)
+        print(f"analysis written to {out}")
+    return 0

@@ -1,0 +1,233 @@
+"""The sweep engine: run an experiment's design anywhere, stream results to disk, resume.
+
+- What to run is an ``Experiment``: a design (``designs.py``) over a preset; where it runs is
+  an executor (``executors.py``); where results go is the store (``store.py``).
+- Runs are grouped in chunks; each finished chunk is written at once, so a killed sweep loses
+  no finished chunk.
+- Re-running skips every run already on disk, keyed by parameters, seed and model version.
+- A run that raises is recorded as a failure with its error; the sweep goes on.
+- The driver holds only the chunks in flight: memory does not grow with the number of runs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import itertools
+import json
+import time
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..model.recording import MODEL_COLUMNS
+from ..model.reporters import RUN_OUTCOMES
+from ..scenarios.parameters import ParameterError, validate
+from ..scenarios.presets import preset_params, preset_steps
+from ..version import __version__
+from .designs import Design, run_seed
+from .executors import SerialExecutor
+from .store import (
+    close_session,
+    done_keys,
+    export_csv,
+    load_runs,
+    open_session,
+    run_schema,
+    write_part,
+)
+
+
+@dataclass
+class Experiment:
+    """What to run: a design over a preset, with fixed overrides, for ``steps`` cycles."""
+
+    name: str
+    design: Design
+    preset: str = "default"
+    steps: int | None = None
+    fixed: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    common_random_numbers: bool = False
+    series: tuple[str, ...] = ()  # model-frame columns kept per step (optional)
+
+    def __post_init__(self) -> None:
+        self.steps = preset_steps(self.preset) if self.steps is None else self.steps
+        preset_params(self.preset, self.fixed)  # fail early on bad input
+        if self.series:
+            unknown = [c for c in self.series if c not in MODEL_COLUMNS]
+            if unknown:
+                raise ParameterError(f"series: unknown column {unknown[0]!r}, expected model "
+                                     "frame columns")
+
+    def specs(self) -> Iterator[RunSpec]:
+        """Every run of the experiment, lazily, each with its validated parameters and key."""
+        for point, values in enumerate(self.design.points()):
+            overrides = {**self.fixed, **values}
+            params = validate({**preset_params(self.preset, None), **overrides})
+            for replicate in range(self.design.replicates):
+                seed = run_seed(self.seed, point, replicate, self.common_random_numbers)
+                yield RunSpec(run_key(self.preset, self.steps, params, seed), point, replicate,
+                              seed, params)
+
+    def describe(self) -> dict[str, Any]:
+        return {"experiment": self.name, "preset": self.preset, "steps": self.steps,
+                "fixed": self.fixed, "experiment_seed": self.seed,
+                "common_random_numbers": self.common_random_numbers,
+                "series": list(self.series), **self.design.describe(),
+                "runs": self.design.runs}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    key: str
+    point: int
+    replicate: int
+    seed: int
+    params: dict[str, Any]
+
+
+def run_key(preset: str, steps: int, params: dict[str, Any], seed: int) -> str:
+    """Identity of a run: a hash of what determines its results."""
+    blob = json.dumps([__version__, preset, steps, seed, sorted(params.items())],
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+# --- running (this part executes in the workers) -------------------------------------------------
+def run_chunk(preset: str, steps: int, series: Sequence[str], specs: Sequence[RunSpec]
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run a chunk of runs; a run that raises becomes a row with status 'failed'."""
+    from .runs import simulate_outcomes  # (imported in the worker)
+
+    rows, steps_rows = [], []
+    for spec in specs:
+        start = time.perf_counter()
+        row: dict[str, Any] = {"key": spec.key, "point": spec.point,
+                               "replicate": spec.replicate, "seed": spec.seed,
+                               "model_version": __version__, "preset": preset, "steps": steps}
+        try:
+            results, columns = simulate_outcomes(preset, steps, spec.seed, spec.params)
+            row.update(status="ok", error="")
+            row.update({k: results[k] for k in RUN_OUTCOMES})
+            if series:
+                kept = [columns["step"].tolist(), *(columns[c].tolist() for c in series)]
+                steps_rows.extend({"key": spec.key, "step": values[0],
+                                   **dict(zip(series, values[1:], strict=True))}
+                                  for values in zip(*kept, strict=True))
+        except Exception as err:  # failure is data: record it and go on
+            row.update(status="failed", error=_one_line(err))
+        row["seconds"] = time.perf_counter() - start
+        row.update(spec.params)
+        rows.append(row)
+    return rows, steps_rows
+
+
+def _one_line(err: BaseException) -> str:
+    where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    place = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
+    return f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}{place}"
+
+
+@dataclass
+class SweepReport:
+    out: Path
+    total: int
+    skipped: int
+    ran: int
+    failed: int
+    seconds: float
+
+    def line(self) -> str:
+        rate = self.ran / self.seconds if self.seconds > 0 else float("nan")
+        return (f"{self.total} runs: {self.ran} run now ({self.failed} failed), "
+                f"{self.skipped} already on disk; {self.seconds:.1f} s, {rate:.1f} runs/s; "
+                f"results in {self.out}")
+
+
+def _chunks(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
+    iterator = iter(specs)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def chunk_size(runs: int, workers: int) -> int:
+    """Enough chunks to keep every worker busy and balanced, few enough to keep the overhead
+    and the number of files small (at most 500 runs a chunk)."""
+    return int(min(500, max(1, runs // max(1, workers * 16))))
+
+
+def run_sweep(
+    experiment: Experiment,
+    out: str | Path,
+    executor: cf.Executor | None = None,
+    workers: int = 1,
+    progress: bool = True,
+    retry_failed: bool = False,
+    csv: bool = True,
+    chunk: int | None = None,
+    backend: str = "serial",
+) -> SweepReport:
+    """Run every run of ``experiment`` not yet in ``out`` and write it there as it finishes."""
+    from tqdm.auto import tqdm
+
+    out = Path(out)
+    runs_dir, steps_dir = out / "runs", out / "steps"
+    for stale in itertools.chain(runs_dir.glob(".*.tmp"), steps_dir.glob(".*.tmp")):
+        stale.unlink()  # a part that was being written when a sweep was killed
+    finished = done_keys(runs_dir, retry_failed)
+    total = experiment.design.runs
+    todo = (s for s in experiment.specs() if s.key not in finished)
+    size = chunk or chunk_size(total, workers)
+    schema = run_schema()
+    manifest = open_session(out, experiment.describe(), backend, workers)
+    executor = executor or SerialExecutor()
+    window = max(2, 4 * workers)  # chunks in flight: bounded, so memory stays flat
+    ran = failed = 0
+    clock = time.perf_counter()
+    bar = tqdm(total=total, initial=min(len(finished), total), unit="run", disable=not progress,
+               desc=experiment.name, dynamic_ncols=True, mininterval=0.5)
+    pending: dict[cf.Future, list[RunSpec]] = {}
+    chunks = _chunks(todo, size)
+    try:
+        for batch in itertools.islice(chunks, window):
+            pending[executor.submit(run_chunk, experiment.preset, experiment.steps,
+                                    experiment.series, batch)] = batch
+        while pending:
+            finished_now, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in finished_now:
+                batch = pending.pop(future)
+                rows, steps_rows = future.result()
+                name = f"part-{batch[0].point:08d}-{batch[0].replicate:05d}"
+                write_part(steps_dir, name, steps_rows, None)
+                write_part(runs_dir, name, rows, schema)
+                ran += len(rows)
+                failed += sum(r["status"] == "failed" for r in rows)
+                bar.update(len(rows))
+                for batch_next in itertools.islice(chunks, 1):
+                    pending[executor.submit(run_chunk, experiment.preset, experiment.steps,
+                                            experiment.series, batch_next)] = batch_next
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        close_session(out, manifest, "interrupted", ran, failed)
+        raise
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - clock
+    close_session(out, manifest, "complete", ran, failed)
+    if csv:
+        export_csv(out)
+    return SweepReport(out, total, len(finished), ran, failed, seconds)
+
+
+def experiment_runs(experiment: Experiment, out: str | Path) -> pd.DataFrame:
+    """The runs of this experiment definition in ``out`` (a folder may also hold the runs of
+    other definitions, e.g. the quick and the full mode of a study)."""
+    keys = {spec.key for spec in experiment.specs()}
+    runs = load_runs(out)
+    return runs[runs["key"].isin(keys)].reset_index(drop=True)

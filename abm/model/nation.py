@@ -1,0 +1,154 @@
+"""The Nation agent: the readable unit of behaviour.
+
+A nation's state lives in the model's arrays (``model.world`` and ``model.state``, one entry
+per nation) so that each phase of a cycle runs for all nations at once with numpy; a Nation is
+a view on its own entries, with the decisions it takes spelled out through the same rule
+functions the model applies to all. Bilateral side-payment deals are the one place where
+agents act one at a time, in random order (``shuffle_do``), because who strikes a deal first
+changes what is left for the others.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ..scenarios.kinds import CAPABILITIES, FUNDS, STRATEGIES, TROOPS
+from .phases.conference import social_ratio
+from .phases.delivery import renege_probability
+
+if TYPE_CHECKING:
+    from .model import CoalitionModel
+    from .phases.side_payments import SideDeal
+
+
+class Nation(mesa.Agent):
+    """A nation: size, capacities, interests, strategy, trust in others and membership."""
+
+    model: CoalitionModel
+
+    def __init__(self, model: CoalitionModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    # --- state (views on the model's arrays) -----------------------------------------------
+    @property
+    def name(self) -> str:
+        return str(self.model.world.names[self.index])
+
+    @property
+    def gdp(self) -> float:
+        return float(self.model.world.gdp[self.index])
+
+    @property
+    def gdp_per_capita(self) -> float:
+        return float(self.model.world.gdp_per_capita[self.index])
+
+    @property
+    def region(self) -> int:
+        return int(self.model.world.region[self.index])
+
+    @property
+    def strategy(self) -> str:
+        return STRATEGIES[self.model.state.strategy[self.index]]
+
+    @property
+    def member(self) -> bool:
+        return bool(self.model.state.member[self.index])
+
+    @property
+    def capacity(self) -> dict[str, float]:
+        return dict(zip(CAPABILITIES, self.model.world.capacity[self.index].tolist(), strict=True))
+
+    @property
+    def political_will(self) -> float:
+        return float(self.model.state.will[self.index])
+
+    @property
+    def belief(self) -> float:
+        """Expected contribution of others relative to their fair shares."""
+        return float(self.model.state.belief[self.index])
+
+    @property
+    def trust(self) -> np.ndarray:
+        """This nation's row of the trust matrix: its trust in each other nation."""
+        return self.model.state.trust[self.index]
+
+    @property
+    def trust_received(self) -> float:
+        """The others' mean trust in this nation."""
+        trust = self.model.state.trust
+        others = np.arange(len(trust)) != self.index
+        return float(trust[others, self.index].mean())
+
+    @property
+    def payoff(self) -> float:
+        return float(self.model.state.payoff[self.index])
+
+    # --- decisions ---------------------------------------------------------------------------
+    def reciprocal_ratio(self, belief: float | None = None) -> float:
+        """What its strategy type gives, relative to fair share, given a belief about others."""
+        p = self.model.p
+        b = self.belief if belief is None else belief
+        return float(social_ratio(
+            np.array(self.model.state.strategy[self.index]), np.array(b), p["cc_slope"],
+            p["hump_peak"], p["unconditional_level"]))
+
+    def renege_probability(self) -> float:
+        """Chance that it delivers less than it pledges this cycle."""
+        m, i = self.model, slice(self.index, self.index + 1)
+        return float(renege_probability(
+            m.p["renege_propensity"], m.state.strategy[i], m.state.will[i],
+            m.state.partner_trust[i], m.rules.deterrence)[0])
+
+    def set_pledge(self, **offer: float) -> None:
+        """Fix this nation's pledges (e.g. a student playing it): funds=, troops=, enablers=.
+
+        The offer holds every cycle until ``clear_pledge``; it is capped at capacity.
+        """
+        unknown = set(offer) - set(CAPABILITIES)
+        if unknown:
+            raise ValueError(f"set_pledge: unknown capability {sorted(unknown)[0]!r}, "
+                             f"expected one of {', '.join(CAPABILITIES)}")
+        vector = np.array([float(offer.get(c, 0.0)) for c in CAPABILITIES])
+        if not np.all(np.isfinite(vector)) or (vector < 0).any():
+            raise ValueError("set_pledge: pledges must be finite numbers >= 0")
+        self.model.state.played[self.index] = vector
+
+    def clear_pledge(self) -> None:
+        self.model.state.played.pop(self.index, None)
+
+    def offer_side_payment(self, deal: SideDeal, mission: int) -> None:
+        """Pay the cheapest trusted nation with spare troops to close this mission's gap.
+
+        It buys soldiers while its value of a closed gap, per soldier and discounted by its
+        trust in the provider, exceeds the provider's price (net cost of a soldier), within
+        the funds it has not pledged.
+        """
+        gap = deal.gap[mission]
+        if gap <= 0:
+            return
+        i = self.index
+        capacity, trust = self.model.world.capacity, self.model.state.trust
+        budget = capacity[i, FUNDS] - deal.pledge[:, i, FUNDS].sum() - deal.paid[i]
+        if budget <= 0:
+            return
+        spare = capacity[:, TROOPS] - deal.pledge[:, :, TROOPS].sum(axis=0)
+        price = deal.price[mission]
+        willing = deal.value_per_soldier[mission, i] * trust[i]
+        eligible = deal.providers[mission] & (spare > 0) & (willing > price)
+        eligible[i] = False
+        if not eligible.any():
+            return
+        candidates = np.flatnonzero(eligible)
+        j = candidates[np.argmin(price[candidates] / np.maximum(trust[i, candidates], 1e-12))]
+        unit = max(price[j], 0.0)
+        soldiers = min(gap, spare[j], budget / unit if unit > 0 else np.inf)
+        if soldiers <= 0:
+            return
+        deal.pledge[mission, j, TROOPS] += soldiers
+        deal.gap[mission] -= soldiers
+        deal.paid[i] += soldiers * unit
+        deal.received[j] += soldiers * unit

@@ -1,0 +1,183 @@
+"""How a pledge is formed at the conference: the larger of two motives, plus a shock.
+
+- reciprocity: the strategy type's response to the belief about what others give relative to
+  their fair shares (conditional cooperators under-match, Fischbacher and Gaechter 2010);
+- self-interest: the pledge that closes a capability gap up to where the nation's own marginal
+  benefit equals its net marginal cost (Olson and Zeckhauser 1966), net of private benefits
+  (joint products, reimbursement) and of the expected penalty for falling short of the bar.
+
+All arrays are (missions, nations, capabilities) unless noted; one call handles every nation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...scenarios.kinds import CONDITIONAL, FUNDS, HUMP, UNCONDITIONAL
+
+# Nations plan on at least this coverage of each capability: a mission nobody expects to
+# staff at all would not be on the table, and a zero would make every Cobb-Douglas margin zero.
+_MIN_EXPECTED_COVERAGE = 0.1
+# The conference ends when no pledge moves by more than this share of the largest pledge
+# (a third round then changes run outcomes by less than 0.01; see docs/ODD.md).
+_SETTLED = 0.01
+
+
+def social_ratio(
+    strategy: np.ndarray, belief: np.ndarray, cc_slope: float, hump_peak: float, level: float
+) -> np.ndarray:
+    """Reciprocal pledge as a ratio of fair share, for each strategy type.
+
+    >>> social_ratio(np.array([0, 1, 2, 2, 3]), np.array([1.0, 1.0, 0.25, 1.0, 0.0]),
+    ...              0.745, 0.5, 0.6)
+    array([0.745, 0.   , 0.25 , 0.   , 0.6  ])
+    """
+    return Schedules(strategy, cc_slope, hump_peak, level)(belief)
+
+
+class Schedules:
+    """The four contribution schedules as masks, so a conference round costs a few ufuncs."""
+
+    def __init__(self, strategy, cc_slope, hump_peak, level):
+        self.slope = cc_slope * (strategy == CONDITIONAL)
+        self.hump = (strategy == HUMP).astype(float)
+        self.level = level * (strategy == UNCONDITIONAL)
+        self.twice_peak = 2.0 * hump_peak
+
+    def __call__(self, belief):
+        # Hump-shaped: rises with the belief up to the peak, falls after (b >= 0).
+        hump = np.minimum(belief, np.maximum(self.twice_peak - belief, 0.0))
+        return self.slope * belief + self.hump * hump + self.level
+
+
+def gap_closing(
+    benefit_slope: np.ndarray,
+    net_cost: np.ndarray,
+    exponent: np.ndarray,
+    requirement: np.ndarray,
+    others: np.ndarray,
+) -> np.ndarray:
+    """Self-interested pledge: close the gap up to the nation's preferred total.
+
+    With Cobb-Douglas effectiveness, a nation's benefit from capability c rises as
+    coverage ** w_c; its preferred coverage equates marginal benefit and net marginal cost:
+    u* = (benefit_slope / net_cost) ** (1 / (1 - w_c)), capped at 1 (with w_c = 1 the
+    choice is all or nothing). A nation whose private benefits exceed its costs
+    (net_cost <= 0) offers all it has. ``exponent`` is 1 / (1 - w_c) (huge when w_c = 1).
+
+    >>> float(gap_closing(np.array(1.8), np.array(1.0), np.array(1e12), np.array(10.0),
+    ...                   np.array(4.0)))
+    6.0
+    >>> float(gap_closing(np.array(0.5), np.array(-1.0), np.array(1e12), np.array(10.0),
+    ...                   np.array(4.0)))
+    inf
+    """
+    return _GapClosing(net_cost, exponent, requirement)(benefit_slope, others)
+
+
+class _GapClosing:
+    """gap_closing with what stays fixed during a conference computed once."""
+
+    def __init__(self, net_cost, exponent, requirement):
+        positive = net_cost > 0
+        self.inverse_cost = np.divide(1.0, net_cost, out=np.zeros(np.shape(net_cost)),
+                                      where=positive)
+        self.unlimited = np.where(positive, 0.0, np.inf)  # private benefits exceed costs
+        self.exponent = exponent
+        self.requirement = requirement
+
+    def __call__(self, benefit_slope, others):
+        ratio = np.minimum(benefit_slope * self.inverse_cost, 1.0)
+        preferred = ratio ** self.exponent * self.requirement + self.unlimited
+        return np.maximum(preferred - others, 0.0)
+
+
+class Conference:
+    """The pledging conference of one negotiated set of missions.
+
+    What stays fixed while members and missions stay the same (fair shares, costs,
+    capacities) is prepared once; each cycle's call takes what moves (values x quality,
+    trust, beliefs, shocks, played nations).
+
+    Round 1 rests on each nation's memory of what others delivered; later rounds on the
+    pledges on the table, each discounted by the nation's trust in its author (trust is the
+    expected share of a pledge that will be delivered). Announced pledges are commitments:
+    later rounds may raise them, not withdraw them (as in dynamic contribution games, Marx
+    and Matthews 2000), so the conference converges. ``costs`` stacks the net marginal
+    costs above and below the fair share (2, m, n, c).
+    """
+
+    def __init__(self, *, fair, unit_cost, capacity, requirement, weight, participating, costs,
+                 assessed):
+        self.fair = fair
+        self.unit_cost = unit_cost
+        self.capacity = capacity
+        self.assessed = assessed
+        self.several = fair.shape[0] > 1
+        fair_value = np.vecdot(fair, unit_cost)
+        self.others_fair = fair.sum(axis=1, keepdims=True) - fair
+        others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
+        self.inverse_others_fair = np.divide(1.0, others_fair_value,
+                                             out=np.zeros_like(others_fair_value),
+                                             where=others_fair_value > 0)
+        self.inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
+                                     where=requirement > 0)[:, None, :]
+        self.weights = weight[:, None, :]
+        self.slope_unit = weight[:, None, :] * self.inverse_req
+        exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
+        # Both net costs at once: above the fair share, and below it (expected penalty);
+        # without penalties they are the same, and one suffices.
+        self.penalised = not np.array_equal(costs[0], costs[1])
+        self.selfish = _GapClosing(costs if self.penalised else costs[:1], exponent,
+                                   requirement[:, None, :])
+        self.ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
+
+    def __call__(self, *, value, trust, memory, schedules, shock, rounds, manual):
+        """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality."""
+        fair = self.fair
+        if fair.size == 0:  # no missions (every member has left the laboratory groups)
+            return np.zeros_like(fair)
+        slope_base = value[:, :, None] * self.slope_unit
+        shocked = shock[:, None] * fair
+        belief = memory[None, :]
+        pledge = fair * 0.0
+        for k in range(rounds):
+            if k == 0:
+                others = belief[:, :, None] * self.others_fair
+                planned = others
+            else:
+                others = trust @ pledge  # (n, n) @ (m, n, c): trust-discounted pledges
+                expected = np.vecdot(pledge, self.unit_cost) @ trust.T
+                belief = expected * self.inverse_others_fair
+                planned = others + pledge
+            coverage = np.minimum(np.maximum(planned * self.inverse_req,
+                                             _MIN_EXPECTED_COVERAGE), 1.0)
+            powered = coverage ** self.weights
+            rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
+            selfish = self.selfish(slope_base * rest, others)
+            if self.penalised:  # at least the fair share when falling short is punished
+                new = np.maximum(selfish[0], np.minimum(fair, selfish[1]))
+            else:
+                new = selfish[0]
+            np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
+            new += shocked
+            if k:  # announced pledges are commitments: later rounds may raise, not withdraw
+                np.maximum(new, pledge, out=new)
+            if self.assessed:
+                new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
+            for nation, offer in manual.items():
+                new[:, nation, :] = offer
+            new = np.minimum(np.maximum(new, 0.0), self.ceiling)
+            if self.several:  # missions compete for the same capacity
+                total = new.sum(axis=0)
+                new *= np.minimum(1.0, np.divide(self.capacity, total, out=np.ones_like(total),
+                                                 where=total > 0))[None, :, :]
+            if k + 1 < rounds:  # (in round 1 nothing was on the table: the change is new.max())
+                change = np.abs(new - pledge).max() if k else new.max()
+                settled = change <= _SETTLED * new.max()
+            else:
+                settled = False
+            pledge = new
+            if settled:
+                break
+        return pledge

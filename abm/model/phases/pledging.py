@@ -1,0 +1,199 @@
+"""Phase 2, force generation: the terms the negotiated missions set (fair shares, values, net
+costs), the pledging conference (``conference.py``), budgets that adjust only partly, and
+acceptance up to each mission's requirement.
+
+All arrays are (missions, nations, capabilities) unless noted; one call handles every nation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...scenarios.kinds import FUNDS
+from ..missions import Missions
+from ..state import CoalitionState, Rules, World
+from .conference import Conference, Schedules
+from .negotiation import Mandates
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the negotiated missions ask of each nation, and what giving is worth to it."""
+
+    value: np.ndarray  # (m, n) value of a fully effective mission
+    fair: np.ndarray  # (m, n, c) fair shares, in units of each capability
+    fair_value: np.ndarray  # (m, n) their cost
+    fair_total: np.ndarray  # (n,) summed over missions
+    inverse_others_fair: np.ndarray  # (m, n) 1 / the fair-share value of the others (0: none)
+    private_rate: np.ndarray  # (m, n) private share of a contribution's value (joint products)
+    costs: np.ndarray  # (2, m, n, c) net marginal cost above / below the fair share
+
+
+def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: dict[str, Any],
+                     rules: Rules) -> Terms:
+    """Values, fair shares and net costs, given the mandates (they change only with them)."""
+    unit_cost, part = missions.unit_cost, mandates.part
+    n_part = part.sum(axis=1)
+    mean_cost = np.divide((unit_cost * part[:, :, None]).sum(axis=1), n_part[:, None],
+                          out=unit_cost.mean(axis=1), where=n_part[:, None] > 0)
+    full_cost = (missions.requirement * mean_cost).sum(axis=1)
+    value = (p["mpcr"] * mandates.salience * mandates.aligned * world.size[None, :]
+             * full_cost[:, None] * mandates.beneficiaries)
+    fair = fair_shares(missions.requirement, world.capacity, mandates.pool, world.gdp,
+                       p["burden_rule"], p["assessment_ceiling"], p["guideline_share"])
+    # Joint products: the private share of a contribution's value grows with the nation's
+    # own stake in the mission (salience, higher in its region), not with its size.
+    private_rate = np.minimum(p["private_benefit"] * mandates.salience, 1.0)
+    # Net marginal cost of a unit above the fair share, and below it (expected penalty).
+    costs = np.empty((2, *unit_cost.shape))
+    np.subtract(unit_cost * (1.0 - private_rate[:, :, None]), rules.reimbursement, out=costs[0])
+    np.subtract(costs[0], rules.expected_penalty * unit_cost, out=costs[1])
+    fair_value = np.vecdot(fair, unit_cost)
+    others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
+    return Terms(
+        value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
+        inverse_others_fair=np.divide(1.0, others_fair, out=np.zeros_like(others_fair),
+                                      where=others_fair > 0),
+        private_rate=private_rate, costs=costs)
+
+
+def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
+                    p: dict[str, Any]) -> Conference:
+    """The conference of these missions, with what stays fixed while they do prepared once."""
+    return Conference(
+        fair=terms.fair, unit_cost=missions.unit_cost, capacity=world.capacity,
+        requirement=missions.requirement, weight=missions.weight, participating=mandates.part,
+        costs=terms.costs, assessed=p["burden_rule"] == "assessed")
+
+
+@dataclass(slots=True)
+class Pledges:
+    """What the missions accept, and the funds budget carried into the next cycle."""
+
+    pledge: np.ndarray  # (m, n, c)
+    total: np.ndarray  # (m, c)
+    funds_pledged: np.ndarray | None
+
+
+def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: Missions,
+           state: CoalitionState, capacity: np.ndarray, schedules: Schedules,
+           shock: np.ndarray, p: dict[str, Any]) -> Pledges:
+    """Phase 2: the conference (value discounted by the quality missions showed last cycle),
+    then budget inertia, then acceptance up to the requirements."""
+    offers = conference(value=terms.value * missions.quality[:, None], trust=state.trust,
+                        memory=state.belief, schedules=schedules, shock=shock,
+                        rounds=p["pledging_rounds"], manual=state.played)
+    funds_pledged = state.funds_pledged
+    if p["budget_inertia"]:
+        assessed = p["burden_rule"] == "assessed"
+        offers, funds_pledged = carry_over_budgets(
+            offers, funds_pledged, p["budget_inertia"], capacity[:, FUNDS],
+            mandates.participating, mandates.part / mandates.missions_joined, state.played,
+            terms.fair[:, :, FUNDS] if assessed else None)
+    accepted, total = trim_to_requirement(offers, missions.requirement)
+    return Pledges(accepted, total, funds_pledged)
+
+
+def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: float,
+                       funds_capacity: np.ndarray, participating: np.ndarray,
+                       part_share: np.ndarray, played: dict[int, np.ndarray],
+                       assessed_funds: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Partial adjustment of budgets: a nation's funds move only ``1 - inertia`` of the way
+    from last cycle's pledge to what the conference would have it pledge, split over its
+    missions as the conference split them (or by ``part_share``, its share of its missions,
+    if it pledged nothing), played nations excepted. Assessments (``assessed_funds``, m x n)
+    are owed in full. Returns the pledges and the funds budget to remember.
+
+    >>> pledge, kept = carry_over_budgets(
+    ...     np.array([[[4.0, 0.0, 0.0]]]), last=np.array([2.0]), inertia=0.75,
+    ...     funds_capacity=np.array([10.0]), participating=np.array([True]),
+    ...     part_share=np.ones((1, 1)), played={})
+    >>> float(pledge[0, 0, 0]), kept.tolist()
+    (2.5, [2.5])
+    """
+    desired = pledge[:, :, FUNDS].sum(axis=0)
+    if last is None:  # nothing to carry over yet: this cycle's pledges are the budget
+        return pledge, desired
+    target = np.minimum(inertia * last + (1.0 - inertia) * desired,
+                        funds_capacity) * participating
+    for nation in played:
+        target[nation] = desired[nation]
+    split = np.divide(pledge[:, :, FUNDS], desired, out=part_share.astype(float),
+                      where=desired > 0)
+    pledge = pledge.copy()
+    pledge[:, :, FUNDS] = split * target
+    if assessed_funds is not None:
+        np.maximum(pledge[:, :, FUNDS], assessed_funds, out=pledge[:, :, FUNDS])
+        target = pledge[:, :, FUNDS].sum(axis=0)
+    return pledge, target
+
+
+def fair_shares(
+    requirement: np.ndarray,
+    capacity: np.ndarray,
+    pool: np.ndarray,
+    gdp: np.ndarray,
+    rule: str,
+    ceiling: float,
+    guideline: float,
+) -> np.ndarray:
+    """Each pool member's fair share of each requirement, in units of the capability.
+
+    Troops and enablers are shared by capacity. Funds follow the burden-sharing rule:
+    capacity (voluntary), GDP shares capped at ``ceiling`` (assessed, like the UN scale) or
+    ``guideline`` x GDP (like NATO's 2 %).
+    """
+    weight = pool[:, :, None] * capacity[None, :, :]
+    total = weight.sum(axis=1, keepdims=True)
+    fs = requirement[:, None, :] * np.divide(weight, total, out=np.zeros_like(weight),
+                                             where=total > 0)
+    if rule == "assessed":
+        fs[:, :, FUNDS] = requirement[:, None, FUNDS] * assessed_scale(gdp, pool, ceiling)
+    elif rule == "guideline":
+        fs[:, :, FUNDS] = guideline * gdp[None, :] * pool
+    return fs
+
+
+def assessed_scale(gdp: np.ndarray, pool: np.ndarray, ceiling: float) -> np.ndarray:
+    """GDP shares within each pool, capped at ``ceiling`` with the excess spread pro rata.
+
+    >>> assessed_scale(np.array([8.0, 1.0, 1.0]), np.array([[True, True, True]]), 0.5)
+    array([[0.5 , 0.25, 0.25]])
+    """
+    share = pool * gdp[None, :]
+    share = share / np.maximum(share.sum(axis=1, keepdims=True), 1e-300)
+    for _ in range(len(gdp)):
+        over = share > ceiling
+        if not over.any():
+            break
+        excess = np.where(over, share - ceiling, 0.0).sum(axis=1, keepdims=True)
+        share = np.where(over, ceiling, share)
+        free = np.where(share < ceiling, share, 0.0)
+        free_total = free.sum(axis=1, keepdims=True)
+        share = share + np.divide(free * excess, free_total, out=np.zeros_like(free),
+                                  where=free_total > 0)
+    return share
+
+
+def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """A mission accepts troops and enablers up to its requirement, pro rata; money is kept.
+    Returns the accepted pledges and their totals per mission and capability.
+
+    >>> accepted, total = trim_to_requirement(np.array([[[5.0, 6.0, 1.0], [5.0, 6.0, 1.0]]]),
+    ...                                       np.array([[4.0, 6.0, 4.0]]))
+    >>> accepted[0], total
+    (array([[5., 3., 1.],
+           [5., 3., 1.]]), array([[10.,  6.,  2.]]))
+    """
+    total = pledge.sum(axis=1)
+    over = total > requirement
+    over[:, FUNDS] = False
+    if not over.any():
+        return pledge, total
+    scale = np.where(over, requirement / np.where(over, total, 1.0), 1.0)
+    return pledge * scale[:, None, :], total * scale

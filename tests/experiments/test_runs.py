@@ -1,0 +1,65 @@
+"""Single runs: abm.run, its result, and the files it writes."""
+
+import json
+
+import pytest
+
+import abm
+from abm.experiments.runs import nation_table, simulate_outcomes
+from abm.model.reporters import RUN_OUTCOMES
+from abm.scenarios.parameters import ParameterError, validate
+
+MODEL_COLUMNS = ["pledged_funds", "pledged_troops", "pledged_enablers", "delivered_funds",
+                 "delivered_troops", "delivered_enablers", "coverage_min", "effectiveness",
+                 "legitimacy", "fulfilment", "free_riding_rate", "exploitation_rho",
+                 "burden_gini", "mean_trust", "trust_blocs", "members", "exits"]
+NATION_COLUMNS = ["nation", "gdp", "strategy", "member", "pledge_funds", "pledge_troops",
+                  "pledge_enablers", "delivered_funds", "delivered_troops",
+                  "delivered_enablers", "fair_share", "burden", "payoff", "trust_given",
+                  "trust_received"]
+
+
+def test_default_run_has_the_promised_frames():
+    result = abm.run(steps=3, seed=1)
+    assert result.model.n == 30
+    assert isinstance(result.model, abm.CoalitionModel)
+    assert all(isinstance(a, abm.Nation) for a in result.model.agents)
+    assert set(MODEL_COLUMNS) <= set(result.model_frame.columns)
+    assert set(NATION_COLUMNS) <= set(result.nation_frame.columns)
+    assert result.model_frame["step"].tolist() == [1, 2, 3]
+    assert len(result.nation_frame) == 90
+    s = result.summary
+    assert s["seed"] == 1 and s["model_version"] == abm.__version__
+    assert s["parameters"] == validate({})
+
+
+def test_outcomes_without_frames_equal_those_of_a_full_run():
+    outcomes, columns = simulate_outcomes("alliance", 6, 3, {"n_nations": 8})
+    full = abm.run("alliance", steps=6, seed=3, n_nations=8)
+    assert list(outcomes) == list(RUN_OUTCOMES)
+    assert outcomes == full.summary["outcomes"]
+    assert columns["effectiveness"].tolist() == full.model_frame["effectiveness"].tolist()
+
+
+@pytest.mark.parametrize("steps", [0, 2.5, True, "3"])
+def test_bad_steps_are_refused(steps):
+    with pytest.raises(ParameterError, match="^steps: got"):
+        abm.run(steps=steps, seed=1)
+
+
+def test_a_run_is_written_whole_and_a_different_run_never_replaces_it(tmp_path):
+    out = tmp_path / "run"
+    result = abm.run("alliance", steps=3, seed=7, n_nations=6)
+    paths = result.write(out)
+    assert [p.name for p in paths] == ["model.csv", "nations.csv", "summary.json", "figure.png"]
+    assert json.loads((out / "summary.json").read_text())["seed"] == 7
+    result.write(out)  # the same run again: replaced
+    other = abm.run("alliance", steps=3, seed=8, n_nations=6)
+    with pytest.raises(ParameterError, match="^out: .* already holds other results"):
+        other.write(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing left aside
+
+
+def test_a_sweep_task_cuts_the_nation_frame():
+    frame = nation_table(("burden",), "alliance", {"n_nations": 4}, seed=1, steps=2)
+    assert list(frame.columns) == ["step", "nation", "burden", "seed"] and len(frame) == 8

@@ -1,0 +1,41 @@
+"""Phase 8, adaptation and cohesion: beliefs, imitation, withdrawal and return."""
+
+import numpy as np
+
+from abm.model.phases.adaptation import cohesion, imitate, update_beliefs
+
+
+def test_beliefs_move_towards_what_was_seen():
+    belief = update_beliefs(np.array([0.5, 0.5]), np.array([0.3, 0.9]), np.array([True, False]),
+                            0.5)
+    assert belief.tolist() == [0.4, 0.5]
+
+
+def test_a_member_leaves_after_patience_cycles_of_discontent_and_may_return():
+    member, streak = np.array([True, True]), np.array([1, 0])
+    trust = np.array([0.1, 0.9])
+    member, streak, exits, rejoins = cohesion(member, trust, np.zeros(2), streak, 2, 0.3, -1.0,
+                                              rejoin=True)
+    assert member.tolist() == [False, True] and (exits, rejoins) == (1, 0)
+    assert streak.tolist() == [0, 0]
+    restored = np.array([0.5, 0.9])
+    member, streak, _, _ = cohesion(member, restored, np.zeros(2), streak, 2, 0.3, -1.0, True)
+    member, streak, exits, rejoins = cohesion(member, restored, np.zeros(2), streak, 2, 0.3,
+                                              -1.0, True)
+    assert member.all() and rejoins == 1
+
+
+def test_without_rejoining_a_nation_that_left_stays_out():
+    member = np.array([False, True])
+    out, _, _, rejoins = cohesion(member, np.ones(2), np.zeros(2), np.array([5, 0]), 2, 0.3,
+                                  -1.0, rejoin=False)
+    assert out.tolist() == [False, True] and rejoins == 0
+
+
+def test_imitation_copies_better_strategies_among_candidates():
+    rng = np.random.default_rng(0)
+    strategy = np.array([1, 1, 1, 0])
+    score = np.array([0.0, 0.0, 0.0, 10.0])
+    copied = imitate(strategy, score, np.ones(4, bool), 1.0, rng)
+    assert copied[3] == 0 and (copied == 0).sum() >= 2
+    assert imitate(strategy, score, np.ones(4, bool), 0.0, rng) is strategy

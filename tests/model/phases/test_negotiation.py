@@ -1,0 +1,48 @@
+"""Phase 1, mandate negotiation: the compromise, the vote, opting out."""
+
+import numpy as np
+import pytest
+
+from abm.model.phases.negotiation import alignment, compromise, negotiate, negotiate_mandates
+
+from ...property import hand_built
+
+
+def test_compromise_weights_capacity_times_salience():
+    mandate = compromise(np.array([[0.0], [1.0]]), np.array([[1.0, 3.0]]))
+    assert mandate[0, 0] == pytest.approx(0.75)
+
+
+def test_unanimity_moves_to_a_mandate_all_accept_or_vetoes():
+    positions = np.array([[0.0], [0.1], [1.0]])
+    pool = np.ones((1, 3), bool)
+    weights = np.array([[10.0, 10.0, 1.0]])
+    mandate, distance, launched, part = negotiate(positions, weights, pool, 0.5, True, 0.67)
+    assert launched[0] and part.all() and (distance <= 0.5 + 1e-12).all()
+    _, _, launched, part = negotiate(positions, weights, pool, 0.4, True, 0.67)
+    assert not launched[0] and not part.any()
+    _, _, launched, part = negotiate(positions, weights, pool, 0.4, False, 0.6)
+    assert launched[0] and part[0].tolist() == [True, True, False]
+
+
+def test_alignment_loses_value_with_distance():
+    assert alignment(np.array([0.0, 1.0, 4.0]), 0.5).tolist() == [1.0, 0.5, 0.0]
+
+
+def test_a_nation_far_from_the_mandate_opts_out_in_public():
+    p, world, rules, state = hand_built(position=[0.0, 0.1, -0.1, 3.0], tolerance=1.0)
+    mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+    assert mandates.launched.all()
+    assert mandates.part[0].tolist() == [True, True, True, False]
+    assert mandates.dissent == 1 and mandates.opted_out.tolist() == [False, False, False, True]
+    assert mandates.watched.all() and mandates.participating.tolist() == [True] * 3 + [False]
+    np.testing.assert_allclose(mandates.partner_weight[0], [0.5, 0.5, 0.5, 0.0])
+
+
+def test_non_members_neither_take_part_nor_are_watched():
+    p, world, rules, state = hand_built()
+    member = np.array([True, True, False, True])
+    mandates = negotiate_mandates(world, state.missions, member, p, rules)
+    assert not mandates.part[0, 2] and not mandates.watched[2]
+    assert mandates.beneficiaries.all()  # the public good reaches non-members too
+    assert mandates.pool_size.tolist() == [3]

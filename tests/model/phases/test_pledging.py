@@ -1,0 +1,113 @@
+"""Phase 2, force generation: fair shares, terms, budget inertia, acceptance."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import abm
+from abm.model.phases.conference import Schedules
+from abm.model.phases.negotiation import negotiate_mandates
+from abm.model.phases.pledging import (
+    assessed_scale,
+    carry_over_budgets,
+    fair_shares,
+    negotiated_terms,
+    open_conference,
+    pledge,
+    trim_to_requirement,
+)
+from abm.scenarios.presets import preset_params
+
+from ...property import hand_built
+
+positive = arrays(float, st.integers(3, 30), elements=st.floats(0.01, 1e3))
+
+
+@given(positive, st.floats(0.05, 1.0))
+def test_assessed_scale_respects_ceiling_and_sums_to_one(gdp, ceiling):
+    pool = np.ones((1, len(gdp)), dtype=bool)
+    share = assessed_scale(gdp, pool, ceiling)[0]
+    assert share.sum() == pytest.approx(min(1.0, ceiling * len(gdp)), rel=1e-9)
+    assert (share <= ceiling + 1e-12).all()
+
+
+@given(positive)
+def test_voluntary_fair_shares_add_up_to_the_requirement(gdp):
+    n = len(gdp)
+    capacity = np.column_stack([gdp, gdp[::-1], np.ones(n)])
+    requirement = np.array([[10.0, 20.0, 30.0]])
+    fs = fair_shares(requirement, capacity, np.ones((1, n), bool), gdp, "voluntary", 0.22, 0.02)
+    np.testing.assert_allclose(fs.sum(axis=1), requirement)
+
+
+def test_guideline_fair_share_is_a_share_of_gdp():
+    gdp = np.array([100.0, 200.0])
+    fs = fair_shares(np.ones((1, 3)), np.ones((2, 3)), np.ones((1, 2), bool), gdp,
+                     "guideline", 0.22, 0.02)
+    np.testing.assert_allclose(fs[0, :, 0], [2.0, 4.0])
+
+
+def test_terms_price_a_shortfall_at_the_expected_penalty():
+    p, world, rules, state = hand_built(monitoring=0.5, sanction_rate=1.0, private_benefit=0.2,
+                                        regional_salience=0.0)
+    mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+    terms = negotiated_terms(world, state.missions, mandates, p, rules)
+    unit_cost = state.missions.unit_cost
+    np.testing.assert_allclose(terms.costs[0], unit_cost * 0.8)
+    np.testing.assert_allclose(terms.costs[1], unit_cost * 0.8 - 0.5 * unit_cost)
+    np.testing.assert_allclose(terms.fair_total, terms.fair_value.sum(axis=0))
+    np.testing.assert_allclose(terms.fair.sum(axis=1), state.missions.requirement)
+
+
+def test_the_pledging_phase_keeps_within_capacity_and_requirement():
+    p, world, rules, state = hand_built(mpcr=5.0)
+    mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+    terms = negotiated_terms(world, state.missions, mandates, p, rules)
+    conference = open_conference(world, state.missions, mandates, terms, p)
+    schedules = Schedules(state.strategy, p["cc_slope"], p["hump_peak"],
+                          p["unconditional_level"])
+    result = pledge(conference, terms, mandates, state.missions, state, world.capacity,
+                    schedules, np.zeros(world.n), p)
+    assert (result.pledge <= world.capacity[None] + 1e-12).all()
+    accepted = result.total[:, 1:] <= state.missions.requirement[:, 1:] * (1 + 1e-12)
+    assert accepted.all() and result.funds_pledged is None
+
+
+def test_troops_and_enablers_beyond_the_requirement_are_trimmed_pro_rata():
+    accepted, total = trim_to_requirement(np.array([[[5.0, 6.0, 1.0], [5.0, 2.0, 1.0]]]),
+                                          np.array([[4.0, 4.0, 4.0]]))
+    assert accepted[0].tolist() == [[5.0, 3.0, 1.0], [5.0, 1.0, 1.0]]
+    assert total.tolist() == [[10.0, 4.0, 2.0]]
+
+
+def test_assessments_are_owed_in_full_under_budget_inertia():
+    pledged, kept = carry_over_budgets(
+        np.array([[[1.0, 0.0, 0.0]]]), last=np.array([0.0]), inertia=0.9,
+        funds_capacity=np.array([10.0]), participating=np.array([True]),
+        part_share=np.ones((1, 1)), played={}, assessed_funds=np.array([[3.0]]))
+    assert pledged[0, 0, 0] == 3.0 and kept.tolist() == [3.0]
+
+
+def _funds(params, seed=5, steps=1):
+    model = abm.CoalitionModel(rng=seed, **params)
+    model.run_for(steps)
+    frame = model.nation_frame()
+    return model, frame.pivot(index="step", columns="nation", values="pledge_funds")
+
+
+def test_budget_inertia_is_partial_adjustment_from_the_start(tmp_path):
+    """Exact: the first pledge is inertia x start + (1 - inertia) x the unanchored pledge."""
+    nations = pd.DataFrame({"name": list("ABCDEF"), "gdp": [900.0, 300, 100, 50, 20, 10],
+                            "population": [1e8, 5e7, 2e7, 1e7, 5e6, 2e6],
+                            "funds_start": [0.03, 0.0, 0.02, 0.04, 0.01, 0.0]})
+    path = tmp_path / "nations.csv"
+    nations.to_csv(path, index=False)
+    base = preset_params("alliance", {"nations_file": str(path), "n_regions": 1})
+    model, free = _funds({**base, "budget_inertia": 0.0})
+    _, anchored = _funds({**base, "budget_inertia": 0.7})
+    start = np.minimum(nations["funds_start"] * nations["gdp"], model.capacity[:, 0])
+    expected = 0.7 * start.to_numpy() + 0.3 * free.loc[1, list("ABCDEF")].to_numpy()
+    np.testing.assert_allclose(anchored.loc[1, list("ABCDEF")].to_numpy(), expected)

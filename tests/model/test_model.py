@@ -1,0 +1,117 @@
+"""CoalitionModel: construction, rules changed mid-run, the kept negotiation, the views."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm import CoalitionModel, Nation
+from abm.model import model as model_module
+from abm.scenarios.parameters import ParameterError
+
+
+def frames(model, steps):
+    model.run_for(steps)
+    return model.model_frame(), model.nation_frame()
+
+
+def test_a_model_is_a_mesa_model_of_nation_agents():
+    model = CoalitionModel(rng=3, n_nations=6)
+    assert model.n == 6 and len(model.agents) == 6
+    assert all(isinstance(a, Nation) for a in model.agents)
+    assert [a.index for a in model.nations] == list(range(6))
+    model.run_for(2)
+    assert model.steps == 2 and model.seed == 3
+
+
+def test_views_show_the_state_and_world():
+    model = CoalitionModel(rng=2, n_nations=5)
+    model.run_for(3)
+    assert model.trust is model.state.trust and model.member is model.state.member
+    assert model.gdp is model.world.gdp and model.capacity.shape == (5, 3)
+    assert model.payoff is model.state.payoff and model.belief is model.state.belief
+
+
+def test_without_a_seed_a_model_draws_one_and_records_it():
+    model = CoalitionModel(n_nations=4)
+    again = CoalitionModel(rng=model.seed, n_nations=4)
+    pd.testing.assert_frame_equal(frames(model, 3)[0], frames(again, 3)[0])
+
+
+def test_changing_rules_before_the_first_step_equals_making_the_model_with_them():
+    made = CoalitionModel(rng=4, monitoring=0.9, sanction_rate=1.0, burden_rule="assessed")
+    changed = CoalitionModel(rng=4)
+    changed.change(monitoring=0.9, sanction_rate=1.0, burden_rule="assessed")
+    pd.testing.assert_frame_equal(frames(made, 5)[0], frames(changed, 5)[0])
+
+
+def test_a_rule_changed_mid_run_applies_from_the_next_cycle():
+    plain, changed = CoalitionModel(rng=4), CoalitionModel(rng=4)
+    plain.run_for(3)
+    changed.run_for(3)
+    changed.change(burden_rule="assessed", sanction_rate=2.0)
+    assert changed.rules.expected_penalty == pytest.approx(0.5 * 2.0)
+    a, b = frames(plain, 3)[0], frames(changed, 3)[0]
+    pd.testing.assert_frame_equal(a.iloc[:3], b.iloc[:3])
+    assert not a.iloc[3:].equals(b.iloc[3:])
+
+
+def test_changing_a_population_parameter_mid_run_is_a_clear_error():
+    model = CoalitionModel(rng=4)
+    with pytest.raises(ParameterError, match=r"^inequality: fixed once the model is made"):
+        model.change(inequality=2.0)
+    with pytest.raises(ParameterError, match=r"^monitoring: got 3"):
+        model.change(monitoring=3)
+
+
+@pytest.mark.parametrize("params", [
+    {"preset": "trust_collapse"},  # members leave: renegotiated after exits
+    {"preset": "peacekeeping"},  # missions end and are replaced
+    {"preset": "public_goods_lab", "rematch": False},  # groups formed once
+    {"preset": "default", "rejoin": True, "exit_trust": 0.6, "imitation": 0.3},
+])
+def test_the_kept_negotiation_equals_negotiating_every_cycle(monkeypatch, params):
+    """Every change the negotiation depends on drops it: a model that renegotiates every
+    cycle gives exactly the same run."""
+    params = dict(params)
+    preset = params.pop("preset")
+    kept = CoalitionModel.from_preset(preset, rng=9, **params)
+    expected = frames(kept, 25)
+
+    original_step = model_module.CoalitionModel.step
+
+    def step_renegotiating(self):
+        self._negotiated = None
+        original_step(self)
+
+    monkeypatch.setattr(model_module.CoalitionModel, "step", step_renegotiating)
+    fresh = CoalitionModel.from_preset(preset, rng=9, **params)
+    actual = frames(fresh, 25)
+    pd.testing.assert_frame_equal(expected[0], actual[0], check_exact=True)
+    pd.testing.assert_frame_equal(expected[1], actual[1], check_exact=True)
+
+
+def test_exits_and_ended_missions_drop_the_kept_negotiation():
+    model = CoalitionModel.from_preset("peacekeeping", rng=1)
+    model.run_for(1)
+    kept = model._negotiated
+    model.run_for(1)
+    assert model._negotiated is kept  # nothing changed
+    model.run_for(7)  # the missions' duration (8) ends
+    assert model._negotiated is not kept
+    collapse = CoalitionModel.from_preset("trust_collapse", rng=2)
+    for _ in range(40):
+        before = collapse._negotiated
+        collapse.step()
+        if collapse.metrics["exits"]:
+            assert collapse._negotiated is None and before is not None
+            break
+    else:
+        pytest.fail("no exit in 40 cycles of trust_collapse")
+
+
+def test_recorded_arrays_never_change_afterwards():
+    model = CoalitionModel.from_preset("trust_collapse", rng=3, gossip=0.3)
+    model.run_for(5)
+    first = [a.copy() for a in model.recorder.raw[0]]
+    model.run_for(10)
+    assert all(np.array_equal(a, b) for a, b in zip(first, model.recorder.raw[0], strict=True))

@@ -1,0 +1,43 @@
+"""The Nation agent: a readable view of its own entries, and what a person playing it does."""
+
+import numpy as np
+import pytest
+
+from abm import CoalitionModel
+from abm.model.phases.conference import social_ratio
+from abm.model.phases.delivery import renege_probability
+
+
+def test_nation_agent_reads_the_model_state():
+    model = CoalitionModel(rng=3, n_nations=6)
+    model.run_for(2)
+    nation = model.nations[4]
+    assert nation.gdp == model.gdp[4] and nation.member == model.member[4]
+    assert nation.name == model.names[4] and nation.region == model.region[4]
+    assert nation.capacity["troops"] == model.capacity[4, 1]
+    assert (nation.trust == model.trust[4]).all()
+    assert nation.trust_received == pytest.approx(np.delete(model.trust[:, 4], 4).mean())
+    assert nation.reciprocal_ratio(0.5) == pytest.approx(float(social_ratio(
+        model.strategy[4:5], np.array([0.5]), 0.745, 0.5, 0.6)[0]))
+    assert nation.renege_probability() == pytest.approx(float(renege_probability(
+        0.5, model.strategy[4:5], model.state.will[4:5], model.state.partner_trust[4:5],
+        model.rules.deterrence)[0]))
+    assert nation.payoff == model.payoff[4] and nation.political_will == model.state.will[4]
+
+
+def test_a_played_nation_pledges_what_it_is_told():
+    model = CoalitionModel(rng=5, n_nations=10, divergence=0.0, renege_propensity=0.0)
+    nation = model.nations[0]
+    nation.set_pledge(funds=0.0, troops=0.0, enablers=0.0)
+    model.run_for(3)
+    last = model.nation_frame().query("nation == @nation.name").iloc[-1]
+    assert last["pledge_funds"] == last["pledge_troops"] == last["pledge_enablers"] == 0.0
+    nation.clear_pledge()
+    assert not model.state.played
+
+
+@pytest.mark.parametrize("offer", [{"money": 3}, {"funds": -1.0}, {"troops": float("nan")}])
+def test_a_bad_pledge_is_refused(offer):
+    nation = CoalitionModel(rng=5, n_nations=4).nations[1]
+    with pytest.raises(ValueError, match="^set_pledge: "):
+        nation.set_pledge(**offer)

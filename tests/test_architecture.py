@@ -1,0 +1,69 @@
+"""The package's layers: each subpackage imports only the layers below it, and the heavy
+libraries (Solara, matplotlib, Dask) load only in the layers that use them."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "abm"
+# What each layer may import of abm (besides itself and abm.version).
+ALLOWED = {
+    "scenarios": set(),
+    "model": {"scenarios"},
+    "experiments": {"scenarios", "model"},
+    "classroom": {"scenarios", "model"},
+    "cli": {"scenarios", "model", "experiments", "classroom"},
+}
+FORBIDDEN_LIBRARIES = {
+    "scenarios": {"matplotlib", "seaborn", "solara", "dask", "mesa"},
+    "model": {"matplotlib", "seaborn", "solara", "dask", "pyarrow"},
+    "experiments": {"solara", "reacton", "ipyvuetify"},
+}
+
+
+def layer(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def imports(path: Path) -> set[str]:
+    """Absolute names of the modules ``path`` imports (relative imports resolved)."""
+    tree = ast.parse(path.read_text())
+    here = ["abm", *path.relative_to(PACKAGE).with_suffix("").parts]
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[:-node.level] if path.name != "__init__.py" else here[:len(here)
+                                                                                  - node.level]
+                names.add(".".join([*base, *([node.module] if node.module else [])]))
+            else:
+                names.add(node.module)
+    return names
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if len(p.relative_to(PACKAGE).parts) > 1
+                 or p.stem == "cli")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_a_layer_imports_only_the_layers_below_it(path):
+    own = layer(path)
+    for name in imports(path):
+        parts = name.split(".")
+        if parts[0] == "abm" and len(parts) > 1 and parts[1] not in (own, "version"):
+            assert parts[1] in ALLOWED[own], f"{own} imports {name}"
+        assert parts[0] not in FORBIDDEN_LIBRARIES.get(own, ()), f"{own} imports {name}"
+
+
+def test_importing_abm_loads_no_app_plotting_or_cluster_library():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, abm; print(' '.join(sorted(m for m in "
+         "('matplotlib', 'seaborn', 'solara', 'dask', 'distributed', 'SALib') "
+         "if m in sys.modules)))"], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == ""
