@@ -52,12 +52,13 @@ def cycle_statistics(required_total: list[float], outcome: Outcome, launched: np
         live[required] = total
     if missions:
         share = 1.0 / missions
-        for c, covered in enumerate(_COVERAGE):
-            live[covered] = sum(cover[:, c].tolist()) * share
+        rows = cover.tolist()
+        for covered, column in zip(_COVERAGE, zip(*rows, strict=True), strict=True):
+            live[covered] = sum(column) * share
         effective = outcome.effectiveness.tolist()
         legitimate = outcome.legitimacy.tolist()
         threshold = p["success_threshold"]
-        live["coverage_min"] = sum(cover.min(axis=1).tolist()) * share
+        live["coverage_min"] = sum(min(row) for row in rows) * share
         live["effectiveness"] = sum(effective) * share
         live["legitimacy"] = sum(legitimate) * share
         live["success"] = sum(e * g >= threshold for e, g in zip(effective, legitimate)

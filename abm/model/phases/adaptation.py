@@ -114,8 +114,7 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
     coalition and their remembered payoff."""
     observation = observed_partner_ratio(contribution, terms.inverse_others_fair,
                                          mandates.seen, mandates.inverse_seen)
-    belief = update_beliefs(state.belief, observation, mandates.inverse_seen > 0,
-                            p["belief_update"])
+    belief = update_beliefs(state.belief, observation, mandates.watched, p["belief_update"])
     running_payoff = 0.7 * state.running_payoff + 0.3 * payoff / world.payoff_scale
     strategy = state.strategy
     if p["imitation"] > 0:

@@ -140,7 +140,7 @@ class Conference:
         slope_base = value[:, :, None] * self.slope_unit
         shocked = shock[:, None] * fair
         belief = memory[None, :]
-        pledge = fair * 0.0
+        pledge = fair  # replaced at the end of round 1; read only from round 2 on
         for k in range(rounds):
             if k == 0:
                 others = belief[:, :, None] * self.others_fair

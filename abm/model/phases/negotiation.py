@@ -38,8 +38,8 @@ class Mandates:
     inverse_seen: np.ndarray  # (n,) 1 / number of missions seen (0 if none)
     watched: np.ndarray  # (n,) seen by others: in the pool of a launched mission
     opted_out: np.ndarray  # (n,) watched, but rejected every mandate (public)
-    pool_size: np.ndarray  # (m,)
-    pool_regions: np.ndarray  # (m,) regions among the pool
+    pool_size: np.ndarray  # (m,) nations in the pool, at least 1 (a divisor)
+    pool_regions: np.ndarray  # (m,) regions among the pool, at least 1 (a divisor)
     all_launched: bool
 
 
@@ -63,8 +63,8 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
         participating=participating, missions_joined=np.maximum(part.sum(axis=0), 1),
         partner_weight=part / np.maximum(n_part - 1, 1)[:, None], seen=seen,
         inverse_seen=_inverse(seen.sum(axis=0)), watched=watched,
-        opted_out=watched & ~participating, pool_size=pool.sum(axis=1),
-        pool_regions=((pool @ world.region_onehot) > 0).sum(axis=1),
+        opted_out=watched & ~participating, pool_size=np.maximum(pool.sum(axis=1), 1),
+        pool_regions=np.maximum(((pool @ world.region_onehot) > 0).sum(axis=1), 1),
         all_launched=bool(launched.all()))
 
 

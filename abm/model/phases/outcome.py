@@ -88,7 +88,8 @@ def legitimacy(
     """1 - weight + weight x sqrt(breadth x regional diversity) of the contributors.
 
     Breadth: contributors over the nations the mission is drawn from (``pool_size``);
-    diversity: regions among the contributors over the regions in that pool.
+    diversity: regions among the contributors over the regions in that pool (``pool_regions``;
+    both at least 1).
 
     >>> legitimacy(np.array([[True, True, False, False]]), np.array([4]), np.array([2]),
     ...            np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]), 0.5)
@@ -96,9 +97,9 @@ def legitimacy(
     """
     if weight == 0:
         return np.ones(len(contributors))
-    breadth = contributors.sum(axis=1) / np.maximum(pool_size, 1)
+    breadth = contributors.sum(axis=1) / pool_size
     regions = ((contributors @ region_onehot) > 0).sum(axis=1)
-    diversity = regions / np.maximum(pool_regions, 1)
+    diversity = regions / pool_regions
     return 1.0 - weight + weight * np.sqrt(breadth * diversity)
 
 
