@@ -106,7 +106,8 @@ def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: flo
     from last cycle's pledge to what the conference would have it pledge, split over its
     missions as the conference split them (or by ``part_share``, its share of its missions,
     if it pledged nothing), played nations excepted. Assessments (``assessed_funds``, m x n)
-    are owed in full. Returns the pledges and the funds budget to remember.
+    are owed in full, within the nation's capacity. Returns the pledges and the funds budget
+    to remember.
 
     >>> pledge, kept = carry_over_budgets(
     ...     np.array([[[4.0, 0.0, 0.0]]]), last=np.array([2.0]), inertia=0.75,
@@ -127,8 +128,13 @@ def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: flo
     pledge = pledge.copy()
     pledge[:, :, FUNDS] = split * target
     if assessed_funds is not None:
-        np.maximum(pledge[:, :, FUNDS], assessed_funds, out=pledge[:, :, FUNDS])
-        target = pledge[:, :, FUNDS].sum(axis=0)
+        funds = pledge[:, :, FUNDS]
+        np.maximum(funds, assessed_funds, out=funds)
+        total = funds.sum(axis=0)
+        # Within capacity, as the conference keeps it: scaled down pro rata.
+        funds *= np.minimum(1.0, np.divide(funds_capacity, total, out=np.ones_like(total),
+                                           where=total > 0))
+        target = funds.sum(axis=0)
     return pledge, target
 
 

@@ -111,3 +111,14 @@ def test_budget_inertia_is_partial_adjustment_from_the_start(tmp_path):
     start = np.minimum(nations["funds_start"] * nations["gdp"], model.capacity[:, 0])
     expected = 0.7 * start.to_numpy() + 0.3 * free.loc[1, list("ABCDEF")].to_numpy()
     np.testing.assert_allclose(anchored.loc[1, list("ABCDEF")].to_numpy(), expected)
+
+
+def test_an_assessment_beyond_capacity_is_pledged_only_up_to_capacity():
+    """Found by the invariant test: the assessment floor came after the capacity cap."""
+    pledged, kept = carry_over_budgets(
+        np.array([[[1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]]]), last=np.array([2.0]), inertia=0.5,
+        funds_capacity=np.array([2.5]), participating=np.array([True]),
+        part_share=np.full((2, 1), 0.5), played={},
+        assessed_funds=np.array([[2.0], [1.0]]))
+    assert pledged[:, 0, 0].sum() == pytest.approx(2.5) and kept.tolist() == pytest.approx([2.5])
+    assert pledged[0, 0, 0] == pytest.approx(2.5 * 2 / 3)  # pro rata, as the conference scales
