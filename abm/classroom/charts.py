@@ -3,9 +3,9 @@
 Matplotlib redraws a figure whose axes, ticks and legends already exist in about half the
 time it takes to build it anew, and the app redraws every chart every cycle (timings:
 ``benchmarks/bench_app.py``). ``update`` must therefore leave a chart exactly as a fresh
-chart of the same model would be: ``tests/test_charts.py`` checks that their PNGs are equal.
-The model is a ``ClassroomModel`` (``lesson.py``): a ``CoalitionModel`` with ``layout()`` and
-``player``.
+chart of the same model would be: ``tests/classroom/test_charts.py`` checks that their PNGs
+are equal. The model is a ``ClassroomModel`` (``lesson.py``): a ``CoalitionModel`` with
+``layout()`` and ``player``.
 """
 
 from __future__ import annotations

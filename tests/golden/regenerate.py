@@ -1,8 +1,8 @@
 """Record the golden runs: the model and nation frames of three seeds of every preset.
 
-``tests/test_golden.py`` checks that the model still produces these frames bit for bit. Run
-this script only when a change of behaviour is intended, and commit the new files in a commit
-of their own that says why::
+``tests/integration/test_golden.py`` checks that the model still produces these frames bit for
+bit. Run this script only when a change of behaviour is intended, and commit the new files in
+a commit of their own that says why::
 
     .venv/bin/python tests/golden/regenerate.py
 """

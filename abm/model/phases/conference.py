@@ -38,13 +38,14 @@ def social_ratio(
 class Schedules:
     """The four contribution schedules as masks, so a conference round costs a few ufuncs."""
 
-    def __init__(self, strategy, cc_slope, hump_peak, level):
+    def __init__(self, strategy: np.ndarray, cc_slope: float, hump_peak: float,
+                 level: float) -> None:
         self.slope = cc_slope * (strategy == CONDITIONAL)
         self.hump = (strategy == HUMP).astype(float)
         self.level = level * (strategy == UNCONDITIONAL)
         self.twice_peak = 2.0 * hump_peak
 
-    def __call__(self, belief):
+    def __call__(self, belief: np.ndarray) -> np.ndarray:
         # Hump-shaped: rises with the belief up to the peak, falls after (b >= 0).
         hump = np.minimum(belief, np.maximum(self.twice_peak - belief, 0.0))
         return self.slope * belief + self.hump * hump + self.level
@@ -78,7 +79,8 @@ def gap_closing(
 class _GapClosing:
     """gap_closing with what stays fixed during a conference computed once."""
 
-    def __init__(self, net_cost, exponent, requirement):
+    def __init__(self, net_cost: np.ndarray, exponent: np.ndarray, requirement: np.ndarray
+                 ) -> None:
         positive = net_cost > 0
         self.inverse_cost = np.divide(1.0, net_cost, out=np.zeros(np.shape(net_cost)),
                                       where=positive)
@@ -86,7 +88,7 @@ class _GapClosing:
         self.exponent = exponent
         self.requirement = requirement
 
-    def __call__(self, benefit_slope, others):
+    def __call__(self, benefit_slope: np.ndarray, others: np.ndarray) -> np.ndarray:
         ratio = np.minimum(benefit_slope * self.inverse_cost, 1.0)
         preferred = ratio ** self.exponent * self.requirement + self.unlimited
         return np.maximum(preferred - others, 0.0)
@@ -107,19 +109,17 @@ class Conference:
     costs above and below the fair share (2, m, n, c).
     """
 
-    def __init__(self, *, fair, unit_cost, capacity, requirement, weight, participating, costs,
-                 assessed):
+    def __init__(self, *, fair: np.ndarray, inverse_others_fair: np.ndarray,
+                 unit_cost: np.ndarray, capacity: np.ndarray, requirement: np.ndarray,
+                 weight: np.ndarray, participating: np.ndarray, costs: np.ndarray,
+                 assessed: bool) -> None:
         self.fair = fair
         self.unit_cost = unit_cost
         self.capacity = capacity
         self.assessed = assessed
         self.several = fair.shape[0] > 1
-        fair_value = np.vecdot(fair, unit_cost)
         self.others_fair = fair.sum(axis=1, keepdims=True) - fair
-        others_fair_value = fair_value.sum(axis=1, keepdims=True) - fair_value
-        self.inverse_others_fair = np.divide(1.0, others_fair_value,
-                                             out=np.zeros_like(others_fair_value),
-                                             where=others_fair_value > 0)
+        self.inverse_others_fair = inverse_others_fair  # (m, n) 1 / the others' fair value
         self.inverse_req = np.divide(1.0, requirement, out=np.ones_like(requirement),
                                      where=requirement > 0)[:, None, :]
         self.weights = weight[:, None, :]
@@ -132,7 +132,9 @@ class Conference:
                                    requirement[:, None, :])
         self.ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
 
-    def __call__(self, *, value, trust, memory, schedules, shock, rounds, manual):
+    def __call__(self, *, value: np.ndarray, trust: np.ndarray, memory: np.ndarray,
+                 schedules: Schedules, shock: np.ndarray, rounds: int,
+                 played: dict[int, np.ndarray]) -> np.ndarray:
         """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality."""
         fair = self.fair
         if fair.size == 0:  # no missions (every member has left the laboratory groups)
@@ -165,7 +167,7 @@ class Conference:
                 np.maximum(new, pledge, out=new)
             if self.assessed:
                 new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
-            for nation, offer in manual.items():
+            for nation, offer in played.items():
                 new[:, nation, :] = offer
             new = np.minimum(np.maximum(new, 0.0), self.ceiling)
             if self.several:  # missions compete for the same capacity

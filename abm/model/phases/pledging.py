@@ -64,7 +64,8 @@ def open_conference(world: World, missions: Missions, mandates: Mandates, terms:
                     p: dict[str, Any]) -> Conference:
     """The conference of these missions, with what stays fixed while they do prepared once."""
     return Conference(
-        fair=terms.fair, unit_cost=missions.unit_cost, capacity=world.capacity,
+        fair=terms.fair, inverse_others_fair=terms.inverse_others_fair,
+        unit_cost=missions.unit_cost, capacity=world.capacity,
         requirement=missions.requirement, weight=missions.weight, participating=mandates.part,
         costs=terms.costs, assessed=p["burden_rule"] == "assessed")
 
@@ -85,7 +86,7 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
     then budget inertia, then acceptance up to the requirements."""
     offers = conference(value=terms.value * missions.quality[:, None], trust=state.trust,
                         memory=state.belief, schedules=schedules, shock=shock,
-                        rounds=p["pledging_rounds"], manual=state.played)
+                        rounds=p["pledging_rounds"], played=state.played)
     funds_pledged = state.funds_pledged
     if p["budget_inertia"]:
         assessed = p["burden_rule"] == "assessed"

@@ -42,7 +42,7 @@ def conference_of(**overrides):
         return conference(value=terms.value, trust=state.trust,
                           memory=state.belief if belief is None else belief,
                           schedules=schedules, shock=np.zeros(world.n), rounds=rounds,
-                          manual=played or {})
+                          played=played or {})
     return world, terms, pledges
 
 
