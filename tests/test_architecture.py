@@ -50,10 +50,21 @@ def imports(path: Path, typing: bool = True) -> set[str]:
             if node.level:
                 base = here[:-node.level] if path.name != "__init__.py" else here[:len(here)
                                                                                   - node.level]
-                names.add(".".join([*base, *([node.module] if node.module else [])]))
+                target = ".".join([*base, *([node.module] if node.module else [])])
             else:
-                names.add(node.module)
+                target = node.module
+            # ``from abm import classroom`` imports the module abm.classroom
+            names.update(f"{target}.{alias.name}" if _is_module(f"{target}.{alias.name}")
+                         else target for alias in node.names)
     return names
+
+
+def _is_module(name: str) -> bool:
+    parts = name.split(".")
+    if parts[0] != "abm":
+        return False
+    path = PACKAGE.joinpath(*parts[1:])
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if len(p.relative_to(PACKAGE).parts) > 1

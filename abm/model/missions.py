@@ -118,3 +118,12 @@ def pools(missions: Missions, member: np.ndarray) -> tuple[np.ndarray, np.ndarra
         return pool, pool
     pool = np.broadcast_to(member, (len(missions), len(member)))
     return pool, np.ones_like(pool)
+
+
+def over_missions(x: np.ndarray) -> np.ndarray:
+    """Sum over the mission axis; with one mission, a view of it (never mutate the result).
+
+    >>> over_missions(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [4.0, 6.0]
+    """
+    return x[0] if len(x) == 1 else x.sum(axis=0)

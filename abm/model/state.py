@@ -3,7 +3,9 @@ the rules in force imply (``Rules``), and what evolves from cycle to cycle (``Co
 
 Arrays hold one entry per nation (n), per mission (m) and per capability (c: funds, troops,
 enablers). A phase never changes an array it is given; ``CoalitionModel.step`` replaces the
-state's arrays with the phases' results, so a recorded array never changes afterwards.
+state's arrays (and the missions' history) with the phases' results rather than writing into
+them, so a recorded array never changes afterwards. The state is the model's to change: a run
+is changed through ``CoalitionModel.change`` and ``Nation.set_pledge``.
 """
 
 from __future__ import annotations

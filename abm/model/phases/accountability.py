@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from ...scenarios.kinds import CONDITIONAL, UNCONDITIONAL
-from .payoffs import Payoffs, over_missions
+from ..missions import over_missions
+from .payoffs import Payoffs
 
 
 def shortfall_value(
@@ -52,6 +53,8 @@ def peer_punishment(
 
 @dataclass(slots=True)
 class Accountability:
+    """Who was seen, what they lost, and the net payoffs."""
+
     detected: np.ndarray  # (n,) bool: its shortfall, if any, is seen
     sanction: np.ndarray  # (n,) sanctions and punishment received
     cost: np.ndarray  # (n,) contributions, side-payments and punishment paid
@@ -62,19 +65,16 @@ class Accountability:
 def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: np.ndarray,
                     fair: np.ndarray, fair_value: np.ndarray, unit_cost: np.ndarray,
                     part: np.ndarray, strategy: np.ndarray, payoffs: Payoffs,
-                    p: dict[str, Any], draw: np.ndarray, nothing: np.ndarray
-                    ) -> Accountability:
+                    p: dict[str, Any], draw: np.ndarray) -> Accountability:
     """Phase 6: shortfalls are seen with the monitoring probability (``draw``: one uniform
     number per nation); sanctions fall on those seen, and with peer punishment the
-    reciprocators who did their part punish them. Settles the payoffs (``nothing``: zeros,
-    the sanctions when there are none)."""
+    reciprocators who did their part punish them. Settles the payoffs."""
     detected = draw < p["monitoring"]
+    cost = payoffs.contribution
     if not (p["sanction_rate"] or p["peer_punishment"]):
-        return Accountability(detected, nothing, payoffs.cost,
-                              payoffs.benefit - payoffs.cost, 0.0)
+        return Accountability(detected, np.zeros(len(draw)), cost, payoffs.benefit - cost, 0.0)
     short = shortfall_value(pledge, delivered, fair, unit_cost, part)
     sanction = p["sanction_rate"] * over_missions(short) * detected
-    cost = payoffs.cost
     if p["peer_punishment"]:
         did_part = delivered_value >= 0.5 * fair_value
         reciprocal = (strategy == CONDITIONAL) | (strategy == UNCONDITIONAL)

@@ -96,6 +96,8 @@ def cohesion(
 
 @dataclass(slots=True)
 class Adaptation:
+    """Beliefs, memory, strategies and membership after the cycle."""
+
     belief: np.ndarray
     running_payoff: np.ndarray
     strategy: np.ndarray

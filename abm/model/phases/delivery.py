@@ -55,6 +55,8 @@ def update_will(
 
 @dataclass(slots=True)
 class Delivery:
+    """What each nation delivered, and its trust in its partners that weighed on it."""
+
     delivered: np.ndarray  # (m, n, c)
     partner_trust: np.ndarray  # (n,) trust in the partners of one's missions
 

@@ -121,6 +121,8 @@ def update_experience(
 
 @dataclass(slots=True)
 class Outcome:
+    """What the missions achieved, and the history they carry into the next cycle."""
+
     cover: np.ndarray  # (m, c) coverage of each requirement (0 for a vetoed mission)
     effectiveness: np.ndarray  # (m,)
     legitimacy: np.ndarray  # (m,)

@@ -11,23 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...scenarios.kinds import TROOPS
-
-
-def over_missions(x: np.ndarray) -> np.ndarray:
-    """Sum over the mission axis; with one mission, a view of it (never mutate the result).
-
-    >>> over_missions(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
-    [4.0, 6.0]
-    """
-    return x[0] if len(x) == 1 else x.sum(axis=0)
+from ..missions import over_missions
 
 
 @dataclass(slots=True)
 class Payoffs:
+    """Benefits and costs before accountability (phase 6 adds punishment paid and takes off
+    sanctions received)."""
+
     own_cost: np.ndarray  # (n,) what it delivered, at its own unit costs
-    contribution: np.ndarray  # (n,) own cost plus side-payments made
+    contribution: np.ndarray  # (n,) own cost plus side-payments made: its cost so far
     benefit: np.ndarray  # (n,) public plus private benefits
-    cost: np.ndarray  # (n,) the contribution (punishment paid is added in phase 6)
 
 
 def settle(value: np.ndarray, effectiveness: np.ndarray, legitimacy: np.ndarray,
@@ -41,7 +35,7 @@ def settle(value: np.ndarray, effectiveness: np.ndarray, legitimacy: np.ndarray,
     >>> r = settle(np.array([[2.0, 2.0]]), np.array([0.5]), np.array([1.0]),
     ...            np.array([[[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]]), np.array([[1.0, 0.0]]),
     ...            np.array([[0.25, 0.25]]), np.zeros(3))
-    >>> r.benefit.tolist(), r.cost.tolist()
+    >>> r.benefit.tolist(), r.contribution.tolist()
     ([1.25, 1.0], [1.0, 0.0])
     """
     own_cost = over_missions(delivered_value)
@@ -52,4 +46,4 @@ def settle(value: np.ndarray, effectiveness: np.ndarray, legitimacy: np.ndarray,
     if reimbursement[TROOPS]:
         private += reimbursement[TROOPS] * over_missions(delivered[:, :, TROOPS])
     contribution = own_cost if paid is None else own_cost + paid
-    return Payoffs(own_cost, contribution, public + private, contribution)
+    return Payoffs(own_cost, contribution, public + private)

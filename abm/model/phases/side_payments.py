@@ -40,6 +40,8 @@ class SideDeal:
 
 @dataclass(slots=True)
 class SidePayments:
+    """The pledges with the troops bought, and the money that changed hands."""
+
     pledge: np.ndarray  # (m, n, c)
     paid: np.ndarray  # (n,) bn USD each donor paid
     received: np.ndarray  # (n,) bn USD each provider received
@@ -51,7 +53,7 @@ def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray) -
                 and (pledges.total[:, TROOPS] < requirement[:, TROOPS] - 1e-9).any())
 
 
-def settle(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
+def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
            nations: Sequence[Nation], random: Random) -> SidePayments:
     """Donors whose value of a closed gap beats the cheapest provider's price buy troops."""
     gap, gain = troop_gap_value(pledges.total, missions.requirement, missions.weight)

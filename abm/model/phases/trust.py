@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
+from ..missions import over_missions
 from ..state import World
 from .negotiation import Mandates
-from .payoffs import over_missions
 
 _TINY = 1e-300
 
@@ -120,6 +120,8 @@ def count_blocs(trust: np.ndarray, members: np.ndarray, threshold: float,
 
 @dataclass(slots=True)
 class TrustUpdate:
+    """Trust after the cycle, and what was promised (the reliability others judged)."""
+
     trust: np.ndarray  # (n, n)
     pledged_value: np.ndarray  # (n,) what each pledged, at its own unit costs
 

@@ -13,14 +13,14 @@ DELIVERED = np.array([[[2.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0]]])
 UNIT = np.ones((1, 3, 3))
 PART = np.ones((1, 3), dtype=bool)
 GROSS = Payoffs(own_cost=np.array([2.0, 0.5, 1.0]), contribution=np.array([2.0, 0.5, 1.0]),
-                benefit=np.array([3.0, 3.0, 3.0]), cost=np.array([2.0, 0.5, 1.0]))
+                benefit=np.array([3.0, 3.0, 3.0]))
 
 
 def account(draw, **params):
     p = validate(params)
     return hold_to_account(PLEDGE, DELIVERED, np.array([[2.0, 0.5, 1.0]]), FAIR,
                            np.array([[2.0, 2.0, 2.0]]), UNIT, PART, np.array([0, 0, 1]), GROSS,
-                           p, np.asarray(draw, dtype=float), np.zeros(3))
+                           p, np.asarray(draw, dtype=float))
 
 
 def test_a_shortfall_is_below_the_larger_of_pledge_and_fair_share():

@@ -32,6 +32,9 @@ def test_alignment_loses_value_with_distance():
 def test_a_nation_far_from_the_mandate_opts_out_in_public():
     p, world, rules, state = hand_built(position=[0.0, 0.1, -0.1, 3.0], tolerance=1.0)
     mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+    weights = world.gdp * mandates.salience[0]  # the compromise: capability x salience
+    assert mandates.position[0, 0] == pytest.approx((weights @ world.position[:, 0])
+                                                     / weights.sum())
     assert mandates.launched.all()
     assert mandates.part[0].tolist() == [True, True, True, False]
     assert mandates.dissent == 1 and mandates.opted_out.tolist() == [False, False, False, True]

@@ -14,7 +14,7 @@ def test_everyone_gains_the_public_benefit_only_contributors_pay():
                     np.array([[1.0, 0.0, 0.0]]), np.zeros((1, 3)), np.zeros(3), np.zeros(3),
                     np.zeros(3))
     assert result.benefit.tolist() == pytest.approx([0.8, 0.8, 0.8])
-    assert result.cost.tolist() == [1.0, 0.0, 0.0]
+    assert result.contribution.tolist() == [1.0, 0.0, 0.0]
 
 
 def test_reimbursement_and_side_payments_are_private_benefits():
@@ -24,5 +24,5 @@ def test_reimbursement_and_side_payments_are_private_benefits():
                     np.array([[0.5, 0.0]]), np.array([[0.2, 0.2]]),
                     np.array([0.0, 1e-3, 0.0]), np.array([0.0, 0.3]), np.array([0.3, 0.0]))
     assert result.benefit.tolist() == pytest.approx([0.2 * 0.5 + 100 * 1e-3 + 0.3, 0.0])
-    assert result.cost.tolist() == pytest.approx([0.5, 0.3])
+    assert result.contribution.tolist() == pytest.approx([0.5, 0.3])
     assert result.own_cost.tolist() == [0.5, 0.0]

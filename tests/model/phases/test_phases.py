@@ -17,7 +17,7 @@ from ...property import valid_params
 
 PHASES = [(importlib.import_module(f"abm.model.phases.{module}"), name) for module, name in (
     ("negotiation", "negotiate_mandates"), ("pledging", "negotiated_terms"),
-    ("pledging", "open_conference"), ("pledging", "pledge"), ("side_payments", "settle"),
+    ("pledging", "open_conference"), ("pledging", "pledge"), ("side_payments", "make_deals"),
     ("delivery", "deliver"), ("outcome", "assess"), ("payoffs", "settle"),
     ("accountability", "hold_to_account"), ("trust", "update"), ("adaptation", "adapt"))]
 OPAQUE = object()  # random generators and agents: theirs to change

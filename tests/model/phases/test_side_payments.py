@@ -8,7 +8,7 @@ from abm.model.phases import side_payments
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import negotiated_terms, open_conference, pledge
-from abm.model.phases.side_payments import market_opens, settle, troop_gap_value
+from abm.model.phases.side_payments import make_deals, market_opens, troop_gap_value
 
 from ...property import hand_built
 
@@ -32,7 +32,7 @@ def test_a_market_opens_only_when_troops_fall_short_and_deals_balance():
                      np.zeros(world.n), p)
     assert market_opens(p, pledges, missions.requirement)
     assert not market_opens({**p, "side_payments": False}, pledges, missions.requirement)
-    deals = settle(pledges, mandates, terms, missions, model.nations, model.random)
+    deals = make_deals(pledges, mandates, terms, missions, model.nations, model.random)
     assert deals.paid.sum() > 0
     assert abs(deals.paid.sum() - deals.received.sum()) <= 1e-12 * deals.paid.sum()
     bought = deals.pledge[:, :, 1] - pledges.pledge[:, :, 1]
@@ -47,12 +47,12 @@ def test_side_payments_are_transfers_over_a_run(monkeypatch):
 
     def spy(*args):
         nonlocal paid, received
-        deals = settle(*args)
+        deals = make_deals(*args)
         paid += deals.paid.sum()
         received += deals.received.sum()
         return deals
 
-    monkeypatch.setattr(side_payments, "settle", spy)
+    monkeypatch.setattr(side_payments, "make_deals", spy)
     model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0)
     model.run_for(20)
     assert paid > 0
