@@ -50,7 +50,7 @@ def same(a, b) -> bool:
     return a is b or a == b
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=40)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_params(), st.integers(0, 2**32 - 1))
 def test_no_phase_changes_its_inputs(params, seed):
     called = set()
