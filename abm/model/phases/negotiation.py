@@ -62,14 +62,18 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
         dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()),
         participating=participating, missions_joined=np.maximum(part.sum(axis=0), 1),
         partner_weight=part / np.maximum(n_part - 1, 1)[:, None], seen=seen,
-        inverse_seen=_inverse(seen.sum(axis=0)), watched=watched,
+        inverse_seen=inverse(seen.sum(axis=0)), watched=watched,
         opted_out=watched & ~participating, pool_size=np.maximum(pool.sum(axis=1), 1),
         pool_regions=np.maximum(((pool @ world.region_onehot) > 0).sum(axis=1), 1),
         all_launched=bool(launched.all()))
 
 
-def _inverse(x: np.ndarray) -> np.ndarray:
-    """1 / x where x > 0, else 0."""
+def inverse(x: np.ndarray) -> np.ndarray:
+    """1 / x where x > 0, else 0.
+
+    >>> inverse(np.array([2.0, 0.0])).tolist()
+    [0.5, 0.0]
+    """
     x = np.asarray(x, dtype=float)
     return np.divide(1.0, x, out=np.zeros_like(x), where=x > 0)
 

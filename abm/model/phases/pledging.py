@@ -16,7 +16,7 @@ from ...scenarios.kinds import FUNDS
 from ..missions import Missions
 from ..state import CoalitionState, Rules, World
 from .conference import Conference, Schedules
-from .negotiation import Mandates
+from .negotiation import Mandates, inverse
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
     return Terms(
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
-        inverse_others_fair=np.divide(1.0, others_fair, out=np.zeros_like(others_fair),
-                                      where=others_fair > 0),
+        inverse_others_fair=inverse(others_fair),
         private_rate=private_rate, costs=costs)
 
 
