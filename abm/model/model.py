@@ -21,6 +21,7 @@ from ..scenarios.presets import preset_params
 from . import missions as mission_rules
 from .missions import over_missions
 from .nation import Nation
+from .observation import co_participants, observation
 from .phases import (
     accountability,
     adaptation,
@@ -32,7 +33,7 @@ from .phases import (
     side_payments,
     trust,
 )
-from .phases.conference import Conference, Schedules
+from .phases.conference import Conference, Motives, Schedules
 from .phases.negotiation import Mandates
 from .phases.pledging import Terms
 from .recording import Recorder
@@ -159,7 +160,8 @@ class CoalitionModel(mesa.Model):
 
         # 1. Mandate negotiation, and the terms that follow from it alone.
         if self._negotiated is None:
-            mandates = negotiation.negotiate_mandates(world, missions, state.member, p, rules)
+            mandates = negotiation.negotiate_mandates(world, missions, state.member, p, rules,
+                                                      state.suspended)
             terms = pledging.negotiated_terms(world, missions, mandates, p, rules)
             self._negotiated = (mandates, terms,
                                 pledging.open_conference(world, missions, mandates, terms, p))
@@ -170,20 +172,24 @@ class CoalitionModel(mesa.Model):
             self._schedules = Schedules(state.strategy, p["cc_slope"], p["hump_peak"],
                                         p["unconditional_level"])
         schedules = self._schedules
-        shock = rng.standard_normal(n) * p["noise"]
-        pledges = pledging.pledge(conference, terms, mandates, missions, state, world.capacity,
-                                  schedules, shock, p)
+        shock = rng.standard_normal(n) * self._noise()
+        pledges = pledging.pledge(
+            conference, terms, mandates, missions, state, world.capacity, schedules, shock, p,
+            self._motives(mandates, terms),
+            adaptation.commitment(state.member, state.streak, p["exit_patience"]))
         pledge, paid, received = pledges.pledge, None, None
         if side_payments.market_opens(p, pledges, missions.requirement):
             deals = side_payments.make_deals(pledges, mandates, terms, missions, self.nations,
-                                         self.random)
+                                             self.random)
             pledge, paid, received = deals.pledge, deals.paid, deals.received
 
-        # 3. Delivery: one uniform draw per nation for reneging, one for detection (phase 6).
+        # 3. Delivery: one uniform draw per nation for reneging, one for the organisation's
+        # detection (phase 6), and one per observer and nation for what each sees.
         reneging_draw, detection_draw = rng.random((2, n))
+        observing_draw = rng.random((n, n))
         given = delivery.deliver(pledge, mandates, state.trust, state.partner_trust,
-                                 state.strategy, state.will, p["renege_propensity"],
-                                 rules.deterrence, reneging_draw)
+                                 schedules.unwillingness, state.will, p["renege_propensity"],
+                                 self.deterrent(), reneging_draw)
 
         # 4. Outcome of each mission.
         assessed = outcome.assess(given.delivered, missions, mandates, world, p, rules)
@@ -193,21 +199,25 @@ class CoalitionModel(mesa.Model):
                                given.delivered, assessed.delivered_value, terms.private_rate,
                                rules.reimbursement, paid, received)
 
-        # 6. Accountability: detection, sanctions, peer punishment; net payoffs.
+        # 6. Accountability: the organisation's sanctions, and punishment chosen by peers.
+        detected = detection_draw < p["monitoring"]
+        aware, sees = observation(mandates, detected, observing_draw, p)
         account = accountability.hold_to_account(
-            pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_value,
-            missions.unit_cost, mandates.part, state.strategy, gross, p, detection_draw)
+            pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_total,
+            missions.unit_cost, mandates.part, state.strategy, gross, p, detected,
+            sees & co_participants(mandates.part) if p["peer_punishment"] else None,
+            state.spent)
 
-        # 7. Trust update.
+        # 7. Trust update: each nation on what it saw.
         trusted = trust.update(state.trust, pledge, missions.unit_cost, gross.own_cost,
-                               terms.fair_total, account.detected, mandates, world, p)
+                               terms.fair_total, sees, aware, p)
 
         # 8. Adaptation and cohesion (side-payments count where the payer takes part).
         contribution = assessed.delivered_value
         if paid is not None:
             contribution = contribution + paid * mandates.part / mandates.missions_joined
-        adapted = adaptation.adapt(state, contribution, account.payoff, trusted.trust, mandates,
-                                   terms, world, p, rng)
+        adapted = adaptation.adapt(state, contribution, account.payoff, gross.public, account,
+                                   trusted.trust, mandates, terms, world, p, rng)
 
         # The cycle's results become the state.
         belief_held, member_before = state.belief, state.member
@@ -219,13 +229,22 @@ class CoalitionModel(mesa.Model):
         state.payoff = account.payoff
         state.trust = trusted.trust
         state.belief = adapted.belief
-        state.running_payoff = adapted.running_payoff
+        state.worth = adapted.worth
         state.strategy = adapted.strategy
         state.member = adapted.member
         state.streak = adapted.streak
+        state.penalty_belief = adapted.penalty_belief
+        state.detection_belief = adapted.detection_belief
+        state.spent = account.spent
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits
             self._renegotiate()
+        if p["vote_suspension"] or state.suspended.any():
+            suspended = (detected & accountability.arrears(given.delivered, terms.fair, mandates.participating)
+                         & p["vote_suspension"])
+            if not np.array_equal(suspended, state.suspended):
+                state.suspended = suspended
+                self._renegotiate()
 
         trust_given = state.trust.sum(axis=1)
         self.metrics = cycle_statistics(
@@ -239,6 +258,36 @@ class CoalitionModel(mesa.Model):
             over_missions(given.delivered), terms.fair_total, gross.contribution,
             gross.benefit, account.cost, account.sanction, state.payoff, trust_given / others,
             state.trust.sum(axis=0) / others, belief_held, state.will))
+
+    def _motives(self, mandates: Mandates, terms: Terms) -> Motives:
+        """What moves the reciprocal pledges this cycle besides the types' schedules: the
+        strategic premium while the same partners meet again and the horizon lies ahead, and
+        the punishment each nation has learned to expect."""
+        p, state = self.p, self.state
+        rematched = self.state.missions.groups is not None and p["rematch"]
+        horizon = p["horizon"]
+        # The value of a reputation is the future it buys: the share of the known horizon
+        # still ahead (all of it when no end is known), none in the last cycle.
+        ahead = 1.0 if not horizon else max(horizon - self.steps, 0) / max(horizon - 1, 1)
+        premium = (0.0 if rematched or not ahead or not p["reputation_weight"]
+                   else p["reputation_weight"] * ahead * mandates.partner_weight)
+        if not p["peer_punishment"]:
+            return Motives(premium)
+        saving = np.maximum(1.0 - terms.own_return, 1e-12)  # net cost of a unit given
+        return Motives(premium, np.clip(state.penalty_belief / saving, -1.0, 1.0))
+
+    def _noise(self) -> float:
+        """The sd of the pledge errors this cycle: ``noise``, plus the novices' extra errors,
+        which fade as 1 / cycles of experience (the power law of practice, Newell and
+        Rosenbloom 1981)."""
+        return self.p["noise"] + self.p["novice_noise"] / self.steps
+
+    def deterrent(self) -> np.ndarray:
+        """What each nation expects to lose per unit withheld, times the chance it has learned
+        that a shortfall is seen (``delivery.deterrent``)."""
+        p, state = self.p, self.state
+        return delivery.deterrent(state.detection_belief, p["sanction_rate"],
+                                  state.penalty_belief if p["peer_punishment"] else None)
 
     def _next_missions(self, missions: mission_rules.Missions) -> mission_rules.Missions:
         """Missions age and are replaced when their duration ends; in group mode, groups are

@@ -16,7 +16,7 @@ import mesa
 import numpy as np
 
 from ..scenarios.kinds import CAPABILITIES, FUNDS, STRATEGIES, TROOPS
-from .phases.conference import social_ratio
+from .phases.conference import Schedules, social_ratio
 from .phases.delivery import renege_probability
 
 if TYPE_CHECKING:
@@ -99,9 +99,11 @@ class Nation(mesa.Agent):
     def renege_probability(self) -> float:
         """Chance that it delivers less than it pledges this cycle."""
         m, i = self.model, slice(self.index, self.index + 1)
+        schedules = Schedules(m.state.strategy[i], m.p["cc_slope"], m.p["hump_peak"],
+                              m.p["unconditional_level"])
         return float(renege_probability(
-            m.p["renege_propensity"], m.state.strategy[i], m.state.will[i],
-            m.state.partner_trust[i], m.rules.deterrence)[0])
+            m.p["renege_propensity"], schedules.unwillingness, m.state.will[i],
+            m.state.partner_trust[i], m.deterrent()[i])[0])
 
     def set_pledge(self, **offer: float) -> None:
         """Fix this nation's pledges (e.g. a student playing it): funds=, troops=, enablers=.

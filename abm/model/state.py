@@ -62,8 +62,6 @@ class Rules:
 
     enabler_price: float  # bn USD per enabler bought by a pooled fund
     hub_bonus: float  # extra effect of an enabler unit with a logistics hub
-    expected_penalty: float  # penalty expected per unit short of the bar, x its cost
-    deterrence: float  # monitoring x (1 + expected penalty rate): what discourages reneging
     unanimity: bool
     disagreement: float  # share of a mission's value lost per policy unit from its mandate
     interop_cost: float
@@ -72,17 +70,14 @@ class Rules:
     @classmethod
     def from_params(cls, p: dict[str, Any]) -> Rules:
         centralised = p["command"] == "centralised"
-        punish = p["punishment_ratio"] * p["punishment_effort"] if p["peer_punishment"] else 0.0
-        expected_penalty = p["monitoring"] * (p["sanction_rate"] + punish)
         return cls(
             enabler_price=p["enabler_cost"] * (1.0 - p["pool_discount"]),
             hub_bonus=p["hub_bonus"] if p["logistics_hub"] else 0.0,
-            expected_penalty=expected_penalty,
-            deterrence=expected_penalty + p["monitoring"],
             unanimity=p["decision_rule"] == "unanimity",
-            disagreement=p["disagreement_cost"] * (2.0 if centralised else 1.0),
-            interop_cost=(p["interop_cost"] * (0.5 if centralised else 1.0)
-                          * (0.5 if p["logistics_hub"] else 1.0)),
+            disagreement=p["disagreement_cost"] * (p["command_disagreement"] if centralised
+                                                   else 1.0),
+            interop_cost=(p["interop_cost"] * (p["command_interop"] if centralised else 1.0)
+                          * (p["hub_interop"] if p["logistics_hub"] else 1.0)),
             reimbursement=np.array([0.0, p["reimbursement"] * 1e-9, 0.0]))
 
 
@@ -96,13 +91,19 @@ class CoalitionState:
     strategy: np.ndarray  # behavioural type codes (imitation may change them)
     member: np.ndarray  # bool: still in the coalition
     n_members: int  # member.sum(), kept as exits and returns happen (read every cycle)
-    streak: np.ndarray  # cycles in a row of discontent (members) or restored trust (others)
-    running_payoff: np.ndarray  # remembered payoff, relative to funds capacity
+    streak: np.ndarray  # cycles in a row of discontent (members) or content (others)
+    worth: np.ndarray  # remembered worth of membership, relative to funds capacity
     payoff: np.ndarray  # last cycle's payoff
     partner_trust: np.ndarray  # trust in the partners of one's missions, last cycle
     funds_pledged: np.ndarray | None  # last cycle's funds pledges (budget inertia)
     missions: Missions
     played: dict[int, np.ndarray]  # pledges (c,) of the nations a person plays
+    # Learned expectations (none of them is known in advance: each is learned from what the
+    # nation received and saw, docs/ODD.md, section 7).
+    penalty_belief: np.ndarray  # peer punishment per unit given below the partners' average
+    detection_belief: np.ndarray  # chance that a shortfall is seen by the organisation
+    spent: np.ndarray | None  # (n, n) what i spent punishing j last cycle (peer punishment)
+    suspended: np.ndarray  # bool: no vote in this negotiation (arrears seen, Article 19)
 
     @classmethod
     def initial(cls, world: World, traits: Traits, p: dict[str, Any], missions: Missions
@@ -120,6 +121,7 @@ class CoalitionState:
         return cls(
             trust=trust, belief=np.full(n, p["initial_belief"]), will=np.full(n, p["will_mean"]),
             strategy=traits.strategy, member=np.ones(n, dtype=bool), n_members=n,
-            streak=np.zeros(n, dtype=int), running_payoff=np.zeros(n), payoff=np.zeros(n),
+            streak=np.zeros(n, dtype=int), worth=np.zeros(n), payoff=np.zeros(n),
             partner_trust=np.full(n, p["initial_trust"]), funds_pledged=funds_pledged,
-            missions=missions, played={})
+            missions=missions, played={}, penalty_belief=np.zeros(n), detection_belief=np.full(n, p["prior_detection"]),
+            spent=None, suspended=np.zeros(n, dtype=bool))

@@ -77,6 +77,10 @@ _P = [
     _p("noise", 0.1, 0.0, 2.0, "ratio of fair share",
        "Sd of a nation's idiosyncratic pledge shock each cycle (trembles, domestic politics).",
        group="strategies"),
+    _p("novice_noise", 0.0, 0.0, 2.0, "ratio of fair share",
+       "Extra sd of pledge errors in the first cycle, fading as 1 / cycles of experience "
+       "(decision error, Anderson, Goeree and Holt 1998).",
+       group="strategies"),
     _p("initial_belief", 0.5, 0.0, 2.0, "ratio of fair share",
        "Initial expectation of what others give (FG 2010 period 1: 9.8 of 20 tokens).",
        group="strategies"),
@@ -88,6 +92,16 @@ _P = [
        "budgets; 0 = none).", group="strategies"),
     _p("imitation", 0.0, 0.0, 1.0, "probability/cycle",
        "Chance per cycle that a nation compares payoffs with another and may copy its strategy.",
+       group="strategies"),
+    _p("reputation_weight", 1.0, 0.0, 5.0, "ratio of fair share",
+       "Strategic contribution to keep partners cooperating, divided by the number of "
+       "partners; paid only while the same partners meet again (Kreps et al. 1982; Ambrus "
+       "and Pathak 2011).", group="strategies"),
+    _p("horizon", 0, 0, 100000, "cycles",
+       "Cycles the nations know will be played (the laboratory's 10 periods); in the last "
+       "there is no future to build a reputation for; 0 = no known end.", group="strategies"),
+    _p("payoff_memory", 0.7, 0.0, 0.99, "weight",
+       "Weight of the remembered payoff against the latest cycle's (adaptive memory).",
        group="strategies"),
     # --- Trust and political will ----------------------------------------------------------------
     _p("initial_trust", 0.6, 0.0, 1.0, "probability",
@@ -110,8 +124,10 @@ _P = [
        "Speed at which political will returns to its mean.", group="trust"),
     _p("will_shock", 0.1, 0.0, 1.0, "sd/cycle",
        "Size of domestic shocks to political will (elections, crises).", group="trust"),
-    _p("renege_propensity", 0.5, 0.0, 10.0, "rate",
-       "Scale of the chance that a nation delivers less than it pledged.", group="trust"),
+    _p("renege_propensity", 1.2, 0.0, 20.0, "rate",
+       "Scale of the chance that a nation delivers less than it pledged (times its type's "
+       "unwillingness, 1 - its contribution when others give their fair share).",
+       group="trust"),
     # --- Missions --------------------------------------------------------------------------------
     _p("n_missions", 1, 1, 10, "missions",
        "Missions running at once, competing for the same capacities.", group="missions"),
@@ -165,17 +181,33 @@ _P = [
     _p("guideline_share", 0.02, 0.0, 0.5, "share of GDP",
        "Guideline spending target (NATO's 2 %).", group="institutions"),
     _p("monitoring", 0.5, 0.0, 1.0, "probability",
-       "Chance that a nation's shortfall is seen by all.", group="institutions"),
+       "Chance that a given observer (a partner, or the organisation) sees a nation's "
+       "shortfall.", group="institutions"),
+    _p("public_reports", False, group="institutions",
+       meaning="The organisation publishes the shortfalls it sees, so that every nation sees "
+               "them."),
+    _p("prior_detection", 0.5, 0.0, 1.0, "probability",
+       "A nation's expectation that a shortfall is seen, before it has seen any (then "
+       "learned).", group="institutions"),
     _p("sanction_rate", 0.0, 0.0, 10.0, "x shortfall value",
        "Material and reputational penalty per unit of detected shortfall.", group="institutions"),
     _p("peer_punishment", False, group="institutions",
-       meaning="Reciprocators may pay to punish detected under-contributors."),
+       meaning="Nations may pay to punish the partners whose contributions they see."),
     _p("punishment_ratio", 3.0, 0.0, 10.0, "damage/cost",
        "Damage inflicted per unit spent on punishment (Fehr and Gaechter 2000: 3).",
        group="institutions"),
-    _p("punishment_effort", 0.3, 0.0, 5.0, "x shortfall value",
-       "What the punishers together spend per unit of a detected shortfall.",
-       group="institutions"),
+    _p("punishment_effort", 0.4, 0.0, 5.0, "x gap value",
+       "What a reciprocator spends punishing a partner per unit of value it gave less than "
+       "the punisher.", group="institutions"),
+    _p("antisocial_punishment", 0.05, 0.0, 2.0, "x gap value",
+       "Propensity to punish partners who gave more than oneself, and to return punishment "
+       "received (Herrmann, Thoeni and Gaechter 2008).", group="institutions"),
+    _p("punishment_cap", 0.5, 0.0, 5.0, "share of fair share",
+       "Most one nation spends punishing one partner in a cycle, as a share of the target's "
+       "fair share (HTG 2008: 10 points of 20 tokens).", group="institutions"),
+    _p("vote_suspension", False, group="institutions",
+       meaning="Members whose arrears the organisation sees lose their vote in the next "
+               "mandate negotiation (UN Charter, Article 19)."),
     _p("reimbursement", 0.0, 0.0, 1e6, "USD/soldier/cycle",
        "Payment to a nation per soldier deployed (UN rate: 17,136 a year).", group="institutions"),
     _p("private_benefit", 0.0, 0.0, 1.0, "share of cost",
@@ -193,8 +225,16 @@ _P = [
        "Extra effect of each enabler unit with a logistics hub.", group="institutions"),
     _p("command", "decentralised", unit="structure", group="institutions",
        choices=("centralised", "decentralised"),
-       meaning="Centralised command halves interoperability losses and doubles disagreement "
-               "costs."),
+       meaning="Centralised command scales interoperability losses by `command_interop` and "
+               "disagreement costs by `command_disagreement`."),
+    _p("command_interop", 0.5, 0.0, 1.0, "share",
+       "Share of interoperability losses left under centralised command.",
+       group="institutions"),
+    _p("command_disagreement", 2.0, 1.0, 10.0, "multiple",
+       "Multiple of disagreement costs under centralised command (one mandate for all).",
+       group="institutions"),
+    _p("hub_interop", 0.5, 0.0, 1.0, "share",
+       "Share of interoperability losses left with a logistics hub.", group="institutions"),
     _p("interop_cost", 0.3, 0.0, 1.0, "share",
        "Effectiveness lost to poor interoperability with many inexperienced contributors.",
        group="institutions"),
@@ -213,10 +253,11 @@ _P = [
     _p("exit_trust", 0.3, 0.0, 1.0, "probability",
        "Trust in the coalition below which a member grows discontent.", group="cohesion"),
     _p("exit_payoff", -0.5, -100.0, 100.0, "x funds capacity",
-       "Running payoff (relative to the nation's funds capacity) below which a member grows "
-       "discontent.", group="cohesion"),
+       "Remembered worth of membership (payoff as a member minus payoff outside, relative "
+       "to funds capacity) below which a member grows discontent.", group="cohesion"),
     _p("rejoin", False, group="cohesion",
-       meaning="A nation that left may rejoin when its trust in the coalition recovers."),
+       meaning="A nation that left may rejoin when its trust in the coalition and the worth "
+               "it remembers of membership recover."),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in _P}

@@ -20,6 +20,9 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "trust_learning": 0.0, "renege_propensity": 0.0, "will_shock": 0.0,
         "monitoring": 1.0, "legitimacy_weight": 0.0, "interop_cost": 0.0,
         "exit_patience": 0, "mission_risk": 0.0, "initial_belief": 0.49,
+        # Ten periods, known to the subjects; decision errors of novices (fitted to FG 2010's
+        # series, as is the level of the 'other' types, docs/ODD.md section 7).
+        "horizon": 10, "novice_noise": 0.9, "unconditional_level": 0.25,
     },
     "alliance": (_ALLIANCE := {
         # Olson and Zeckhauser (1966): unequal GDP, a pure public good, voluntary shares.

@@ -19,9 +19,11 @@ def test_nation_agent_reads_the_model_state():
     assert nation.trust_received == pytest.approx(np.delete(model.trust[:, 4], 4).mean())
     assert nation.reciprocal_ratio(0.5) == pytest.approx(float(social_ratio(
         model.strategy[4:5], np.array([0.5]), 0.745, 0.5, 0.6)[0]))
+    unwilling = 1.0 - min(float(social_ratio(model.strategy[4:5], np.array([1.0]), 0.745, 0.5,
+                                              0.6)[0]), 1.0)
     assert nation.renege_probability() == pytest.approx(float(renege_probability(
-        0.5, model.strategy[4:5], model.state.will[4:5], model.state.partner_trust[4:5],
-        model.rules.deterrence)[0]))
+        1.2, np.array([unwilling]), model.state.will[4:5], model.state.partner_trust[4:5],
+        model.state.detection_belief[4:5] * 1.0)[0]))
     assert nation.payoff == model.payoff[4] and nation.political_will == model.state.will[4]
 
 

@@ -29,13 +29,13 @@ def test_rules_follow_the_institutions():
                   "command": "centralised", "logistics_hub": True, "hub_bonus": 0.25,
                   "interop_cost": 0.4, "disagreement_cost": 0.5, "reimbursement": 1000.0})
     rules = Rules.from_params(p)
-    assert rules.expected_penalty == pytest.approx(0.5 * (1.0 + 3.0 * 0.2))
-    assert rules.deterrence == pytest.approx(rules.expected_penalty + 0.5)
+    # centralised command: disagreement x command_disagreement (2), interoperability losses
+    # x command_interop (0.5) x hub_interop (0.5)
     assert rules.disagreement == 1.0 and rules.interop_cost == pytest.approx(0.1)
     assert rules.hub_bonus == 0.25 and rules.reimbursement.tolist() == pytest.approx(
         [0.0, 1e-6, 0.0])
     plain = Rules.from_params(validate({"monitoring": 0.5}))
-    assert plain.expected_penalty == 0.0 and plain.hub_bonus == 0.0
+    assert plain.hub_bonus == 0.0 and plain.interop_cost == pytest.approx(0.3)
 
 
 def test_initial_state_trusts_the_own_region_more_and_no_one_itself():

@@ -1,9 +1,14 @@
-"""Phase 6, accountability: shortfalls seen with the monitoring probability are punished.
+"""Phase 6, accountability: sanctions by the organisation, and punishment chosen by peers.
 
 A shortfall is what a participant delivered below the larger of its pledge and its fair share
-(a broken promise or an unfair contribution), valued at its own cost. Sanctions are a
-penalty per unit of detected shortfall. With peer punishment, reciprocators who did their
-part pay to punish detected shortfalls at a damage-to-cost ratio (Fehr and Gaechter 2000).
+(a broken promise or an unfair contribution), valued at its own cost. The organisation sees
+it with the monitoring probability and sanctions it at ``sanction_rate`` per unit: a central,
+public rule. Peer punishment is a choice each nation makes about each partner whose
+contribution it saw, paid by the punisher, each unit spent destroying ``punishment_ratio``
+units of the target's payoff (Fehr and Gaechter 2000): reciprocators punish partners who gave
+less than they did (negative reciprocity); any nation may punish partners who gave more and
+return the punishment it received (antisocial punishment and revenge, Herrmann, Thoeni and
+Gaechter 2008), with the propensity ``antisocial_punishment``.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ...scenarios.kinds import CONDITIONAL, UNCONDITIONAL
+from ...scenarios.kinds import CONDITIONAL, FUNDS, UNCONDITIONAL
 from ..missions import over_missions
+from .negotiation import inverse
 from .payoffs import Payoffs
 
 
@@ -27,61 +33,78 @@ def shortfall_value(
     return np.vecdot(np.maximum(bar - delivered, 0.0), unit_cost) * participating
 
 
-def peer_punishment(
-    shortfall: np.ndarray, detected: np.ndarray, punishers: np.ndarray, ratio: float,
-    effort: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Damage received and cost paid by each nation, summed over missions.
+def punishment_spent(
+    ratio: np.ndarray, fair_value: np.ndarray, reciprocal: np.ndarray, sees: np.ndarray,
+    returned: np.ndarray | None, effort: float, antisocial: float, cap: float,
+) -> np.ndarray:
+    """What each nation i spends punishing each partner j (n, n).
 
-    Punishers of a mission together spend ``effort`` per unit of detected shortfall there,
-    split equally; each unit spent destroys ``ratio`` units of the target's payoff.
+    ``ratio`` is what each gave relative to its fair share, ``fair_value`` the value of that
+    share, ``sees`` (n, n) whether i saw j's contribution, ``returned`` (n, n) what j spent
+    on i last cycle (None: nothing). i spends ``effort`` per unit of value j gave less than
+    i (if i is a reciprocator) and ``antisocial`` per unit j gave more, plus ``antisocial``
+    times the punishment j sent it; at most ``cap`` x j's fair share.
 
-    >>> damage, cost = peer_punishment(np.array([[0.0, 2.0, 0.0]]), np.array([True, True, False]),
-    ...                                np.array([[True, False, True]]), 3.0, 0.5)
-    >>> damage.tolist(), cost.tolist()
-    ([0.0, 3.0, 0.0], [0.5, 0.0, 0.5])
+    >>> punishment_spent(np.array([1.0, 0.5, 0.0]), np.full(3, 10.0),
+    ...                  np.array([True, True, False]), ~np.eye(3, dtype=bool), None,
+    ...                  effort=0.4, antisocial=0.1, cap=0.5).round(2).tolist()
+    [[0.0, 2.0, 4.0], [0.5, 0.0, 2.0], [1.0, 0.5, 0.0]]
     """
-    seen = shortfall * detected[None, :]
-    n_punishers = punishers.sum(axis=1)
-    active = n_punishers > 0
-    damage = (ratio * effort * seen * active[:, None]).sum(axis=0)
-    spent = np.divide(effort * seen.sum(axis=1), n_punishers,
-                      out=np.zeros(len(n_punishers)), where=active)
-    cost = (punishers * spent[:, None]).sum(axis=0)
-    return damage, cost
+    lead = ratio[:, None] - ratio[None, :]  # i's contribution ratio minus j's
+    gap = (np.maximum(lead, 0.0) * (effort * reciprocal)[:, None]
+           + antisocial * np.maximum(-lead, 0.0))
+    spend = gap * fair_value[None, :]
+    if returned is not None and antisocial:
+        spend += antisocial * returned.T
+    return np.minimum(spend, cap * fair_value[None, :]) * sees
+
+
+def arrears(delivered: np.ndarray, fair: np.ndarray, participating: np.ndarray) -> np.ndarray:
+    """(n,) participants that paid less money than their fair share (their assessment).
+
+    >>> arrears(np.array([[[1.0, 0, 0], [2.0, 0, 0]]]), np.array([[[2.0, 0, 0], [2.0, 0, 0]]]),
+    ...         np.array([True, True])).tolist()
+    [True, False]
+    """
+    paid, owed = over_missions(delivered[:, :, FUNDS]), over_missions(fair[:, :, FUNDS])
+    return participating & (paid < owed * (1.0 - 1e-9))
 
 
 @dataclass(slots=True)
 class Accountability:
-    """Who was seen, what they lost, and the net payoffs."""
+    """Who the organisation saw, what each lost and spent, and the net payoffs."""
 
-    detected: np.ndarray  # (n,) bool: its shortfall, if any, is seen
+    detected: np.ndarray  # (n,) bool: the organisation saw its shortfall, if any
     sanction: np.ndarray  # (n,) sanctions and punishment received
     cost: np.ndarray  # (n,) contributions, side-payments and punishment paid
     payoff: np.ndarray  # (n,) benefit - cost - sanction
     total: float  # sanctions and punishment received, summed
+    shortfall: np.ndarray  # (n,) value delivered below the larger of pledge and fair share
+    punished: np.ndarray  # (n,) peer punishment received (a part of ``sanction``)
+    spent: np.ndarray | None  # (n, n) what i spent punishing j (None: no peer punishment)
 
 
 def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: np.ndarray,
-                    fair: np.ndarray, fair_value: np.ndarray, unit_cost: np.ndarray,
+                    fair: np.ndarray, fair_total: np.ndarray, unit_cost: np.ndarray,
                     part: np.ndarray, strategy: np.ndarray, payoffs: Payoffs,
-                    p: dict[str, Any], draw: np.ndarray) -> Accountability:
-    """Phase 6: shortfalls are seen with the monitoring probability (``draw``: one uniform
-    number per nation); sanctions fall on those seen, and with peer punishment the
-    reciprocators who did their part punish them. Settles the payoffs."""
-    detected = draw < p["monitoring"]
+                    p: dict[str, Any], detected: np.ndarray, sees: np.ndarray | None,
+                    returned: np.ndarray | None) -> Accountability:
+    """Phase 6: the organisation sanctions the shortfalls it saw (``detected``); with peer
+    punishment, each nation punishes the partners whose contributions it saw (``sees``,
+    n x n), ``returned`` being last cycle's punishment. Settles the payoffs."""
+    n = len(detected)
     cost = payoffs.contribution
-    if not (p["sanction_rate"] or p["peer_punishment"]):
-        return Accountability(detected, np.zeros(len(draw)), cost, payoffs.benefit - cost, 0.0)
-    short = shortfall_value(pledge, delivered, fair, unit_cost, part)
-    sanction = p["sanction_rate"] * over_missions(short) * detected
-    if p["peer_punishment"]:
-        did_part = delivered_value >= 0.5 * fair_value
+    short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
+    sanction = p["sanction_rate"] * short * detected
+    punished, spent = np.zeros(n), None
+    if p["peer_punishment"] and sees is not None:
+        ratio = over_missions(delivered_value) * inverse(fair_total)
         reciprocal = (strategy == CONDITIONAL) | (strategy == UNCONDITIONAL)
-        damage, punish_cost = peer_punishment(
-            short, detected, part & did_part & reciprocal[None, :], p["punishment_ratio"],
-            p["punishment_effort"])
-        sanction = sanction + damage
-        cost = cost + punish_cost
+        spent = punishment_spent(ratio, fair_total, reciprocal, sees, returned,
+                                 p["punishment_effort"], p["antisocial_punishment"],
+                                 p["punishment_cap"])
+        punished = p["punishment_ratio"] * spent.sum(axis=0)
+        sanction = sanction + punished
+        cost = cost + spent.sum(axis=1)
     return Accountability(detected, sanction, cost, payoffs.benefit - cost - sanction,
-                          float(sanction.sum()))
+                          float(sanction.sum()), short, punished, spent)

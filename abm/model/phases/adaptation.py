@@ -1,10 +1,17 @@
 """Phase 8, adaptation and cohesion: beliefs, strategy learning, withdrawal and rejoining.
 
 Beliefs move towards what partners were seen to deliver relative to their fair shares
-(adaptive expectations, as the elicited beliefs of Fischbacher and Gaechter 2010 do).
-Strategy learning is payoff-biased imitation with the Fermi rule. A member withdraws after
-``patience`` cycles in a row of low trust in the coalition or low running payoff; if rejoining
-is allowed, a non-member returns after as many cycles of restored trust.
+(adaptive expectations, as the elicited beliefs of Fischbacher and Gaechter 2010 do). The
+same adaptive rule teaches each nation what to expect from accountability: the punishment
+per unit given below (and above) its partners' average, from what it received, and the chance
+that a shortfall is seen, from its own shortfalls and the organisation's public record.
+Strategy learning is payoff-biased imitation with the Fermi rule.
+
+Membership is a choice: a member remembers what membership is worth to it (its payoff as a
+member minus what it would get outside: the public benefit stays, its voice on the mandates
+goes). After ``patience`` cycles in a row of low trust in its partners or low worth it
+leaves, withdrawing its capabilities a step each cycle before (``commitment``); if rejoining
+is allowed, a non-member returns after as many cycles of restored trust and worth.
 """
 
 from __future__ import annotations
@@ -14,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from ..missions import over_missions
 from ..state import CoalitionState, World
-from .negotiation import Mandates
+from .accountability import Accountability
+from .negotiation import Mandates, inverse
 from .pledging import Terms
 
 
@@ -66,19 +75,51 @@ def imitate(
     return np.where(revise & adopt, strategy[model], strategy)
 
 
+def learn_rate(belief: np.ndarray, received: np.ndarray, deviation: np.ndarray,
+               threshold: float, rate: float) -> np.ndarray:
+    """Adaptive expectation of the punishment per unit given below one's partners: where a
+    nation's contribution differed from theirs by more than ``threshold`` (the noise of its
+    own pledges), it moves its belief towards what it received per unit of the difference
+    (``deviation``: partners' minus its own; negative when it gave more, so that punishment
+    for giving more makes the belief negative).
+
+    >>> learn_rate(np.array([0.0, 1.0, 0.0]), np.array([0.6, 0.0, 0.2]),
+    ...            np.array([0.3, 0.05, -0.2]), 0.1, 0.5).tolist()
+    [1.0, 1.0, -0.5]
+    """
+    learns = np.abs(deviation) > threshold
+    observed = np.divide(received, deviation, out=np.zeros_like(received), where=learns)
+    return np.where(learns, belief + rate * (observed - belief), belief)
+
+
+def commitment(member: np.ndarray, streak: np.ndarray, patience: int) -> np.ndarray | None:
+    """The share of its pledges each nation keeps: a discontented member withdraws its
+    capabilities a step each cycle before it leaves (None: nobody withdraws).
+
+    >>> commitment(np.array([True, True, False]), np.array([0, 2, 1]), 4).tolist()
+    [1.0, 0.5, 1.0]
+    """
+    if patience == 0 or not (streak.any() and (streak * member).any()):
+        return None
+    return np.where(member, 1.0 - streak / patience, 1.0)
+
+
 def cohesion(
-    member: np.ndarray, coalition_trust: np.ndarray, running_payoff: np.ndarray,
+    member: np.ndarray, coalition_trust: np.ndarray, worth: np.ndarray,
     discontent: np.ndarray, patience: int, exit_trust: float, exit_payoff: float,
     rejoin: bool,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Withdrawals and returns: new membership, streak counters, exits and rejoins this cycle.
 
-    ``discontent`` counts consecutive cycles of low trust or low payoff for members, and of
-    restored trust for non-members.
+    ``discontent`` counts consecutive cycles of low trust or low worth of membership for
+    members, and of restored trust and worth for non-members.
     """
     if patience == 0:
         return member, discontent, 0, 0
-    unhappy = (coalition_trust < exit_trust) | (running_payoff < exit_payoff)
+    # Low trust drives out only members for whom membership costs more than it brings; a
+    # member whose voice and private benefits outweigh its costs stays whatever it expects
+    # of its partners.
+    unhappy = (worth < exit_payoff) | ((coalition_trust < exit_trust) & (worth < 0.0))
     if rejoin:
         grows = np.where(member, unhappy, coalition_trust >= exit_trust)
     else:
@@ -99,25 +140,43 @@ class Adaptation:
     """Beliefs, memory, strategies and membership after the cycle."""
 
     belief: np.ndarray
-    running_payoff: np.ndarray
+    worth: np.ndarray
     strategy: np.ndarray
     member: np.ndarray
     streak: np.ndarray
     exits: int
     rejoins: int
+    penalty_belief: np.ndarray
+    detection_belief: np.ndarray
 
 
 def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
-          trust: np.ndarray, mandates: Mandates, terms: Terms, world: World,
-          p: dict[str, Any], rng: np.random.Generator) -> Adaptation:
+          public: np.ndarray, account: Accountability, trust: np.ndarray, mandates: Mandates,
+          terms: Terms, world: World, p: dict[str, Any], rng: np.random.Generator
+          ) -> Adaptation:
     """Phase 8: beliefs follow what the partners of one's missions delivered (``contribution``,
-    m x n, side-payments included); the payoff is remembered; strategies may be imitated;
-    members withdraw, and others rejoin, on their trust (``trust``, as just updated) in the
-    coalition and their remembered payoff."""
+    m x n, side-payments included) and what accountability brought (``account``); the worth
+    of membership is remembered (``public``: the public benefit, which stays outside);
+    strategies may be imitated; members withdraw, and others rejoin, on their trust
+    (``trust``, as just updated) in the coalition and the worth they remember."""
     observation = observed_partner_ratio(contribution, terms.inverse_others_fair,
                                          mandates.seen, mandates.inverse_seen)
-    belief = update_beliefs(state.belief, observation, mandates.watched, p["belief_update"])
-    running_payoff = 0.7 * state.running_payoff + 0.3 * payoff / world.payoff_scale
+    watched = mandates.watched
+    belief = update_beliefs(state.belief, observation, watched, p["belief_update"])
+    rate = p["belief_update"]
+    penalty_belief = state.penalty_belief
+    if p["peer_punishment"]:
+        inverse_fair = inverse(terms.fair_total)
+        own = over_missions(contribution) * inverse_fair
+        received = account.punished * inverse_fair
+        below = np.where(watched, observation - own, 0.0)
+        penalty_belief = learn_rate(penalty_belief, received, below, p["noise"], rate)
+    detection_belief = learn_detection(state.detection_belief, account, watched, p, rate)
+    voice = over_missions(terms.voice)
+    surplus = (payoff - public + voice) / world.payoff_scale
+    memory = p["payoff_memory"]
+    worth = np.where(state.member, memory * state.worth + (1.0 - memory) * surplus,
+                     state.worth)
     strategy = state.strategy
     if p["imitation"] > 0:
         strategy = imitate(strategy, payoff / world.gdp, state.member, p["imitation"], rng)
@@ -125,6 +184,22 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
     if p["exit_patience"]:
         coalition_trust = (trust @ member) / np.maximum(state.n_members - member, 1)
         member, streak, exits, rejoins = cohesion(
-            member, coalition_trust, running_payoff, streak, p["exit_patience"],
+            member, coalition_trust, worth, streak, p["exit_patience"],
             p["exit_trust"], p["exit_payoff"], p["rejoin"])
-    return Adaptation(belief, running_payoff, strategy, member, streak, exits, rejoins)
+    return Adaptation(belief, worth, strategy, member, streak, exits, rejoins,
+                      penalty_belief, detection_belief)
+
+
+def learn_detection(belief: np.ndarray, account: Accountability, watched: np.ndarray,
+                    p: dict[str, Any], rate: float) -> np.ndarray:
+    """The chance that a shortfall is seen, learned from one's own shortfalls (seen or not)
+    and, where the organisation makes what it saw public (sanctions, suspensions, reports),
+    from the share of all shortfalls it saw."""
+    short = account.shortfall > 0
+    if not short.any():
+        return belief
+    public = p["sanction_rate"] > 0 or p["vote_suspension"] or p["public_reports"]
+    seen_share = float(account.detected[short].mean()) if public else None
+    observed = np.where(short, account.detected, seen_share if public else 0.0)
+    learns = (short | public) & watched
+    return np.where(learns, belief + rate * (observed - belief), belief)

@@ -4,16 +4,21 @@
   their fair shares (conditional cooperators under-match, Fischbacher and Gaechter 2010);
 - self-interest: the pledge that closes a capability gap up to where the nation's own marginal
   benefit equals its net marginal cost (Olson and Zeckhauser 1966), net of private benefits
-  (joint products, reimbursement) and of the expected penalty for falling short of the bar.
+  (joint products, reimbursement) and of the penalty it expects for falling short of its
+  fair share (learned, not foreseen);
+- and what moves the reciprocal pledge (``Motives``): a strategic premium while partners stay
+  the same, and the punishment a nation has learned to expect from its partners.
 
 All arrays are (missions, nations, capabilities) unless noted; one call handles every nation.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ...scenarios.kinds import CONDITIONAL, FUNDS, HUMP, UNCONDITIONAL
+from ...scenarios.kinds import CONDITIONAL, HUMP, UNCONDITIONAL
 
 # Nations plan on at least this coverage of each capability: a mission nobody expects to
 # staff at all would not be on the table, and a zero would make every Cobb-Douglas margin zero.
@@ -44,6 +49,8 @@ class Schedules:
         self.hump = (strategy == HUMP).astype(float)
         self.level = level * (strategy == UNCONDITIONAL)
         self.twice_peak = 2.0 * hump_peak
+        # What each type would not give even if the others gave their full fair shares.
+        self.unwillingness = 1.0 - np.minimum(self(np.ones(np.shape(strategy))), 1.0)
 
     def __call__(self, belief: np.ndarray) -> np.ndarray:
         # Hump-shaped: rises with the belief up to the peak, falls after (b >= 0).
@@ -94,29 +101,52 @@ class _GapClosing:
         return np.maximum(preferred - others, 0.0)
 
 
+@dataclass(frozen=True)
+class Motives:
+    """What moves the reciprocal pledge besides the strategy type's schedule, per (m, n):
+
+    - ``premium``: the strategic contribution that keeps partners cooperating while the same
+      partners meet again (ratio of fair share);
+    - ``push``: in [-1, 1], the punishment a nation has learned to expect per unit it gives
+      less than its partners, over what a unit costs it. Positive, it closes that share of
+      the gap to its full fair share (whoever gives less is punished); negative (giving more
+      was punished: antisocial punishment), it gives up that share of what it gives.
+    """
+
+    premium: np.ndarray | float = 0.0
+    push: np.ndarray | None = None
+
+    def __call__(self, ratio: np.ndarray) -> np.ndarray:
+        ratio = ratio + self.premium
+        if self.push is not None:
+            push = self.push
+            ratio = ratio + np.maximum(push, 0.0) * np.maximum(1.0 - ratio, 0.0) \
+                + np.minimum(push, 0.0) * np.maximum(ratio, 0.0)
+        return ratio
+
+
 class Conference:
     """The pledging conference of one negotiated set of missions.
 
     What stays fixed while members and missions stay the same (fair shares, costs,
     capacities) is prepared once; each cycle's call takes what moves (values x quality,
-    trust, beliefs, shocks, played nations).
+    trust, beliefs, expected penalties, shocks, played nations).
 
     Round 1 rests on each nation's memory of what others delivered; later rounds on the
     pledges on the table, each discounted by the nation's trust in its author (trust is the
     expected share of a pledge that will be delivered). Announced pledges are commitments:
     later rounds may raise them, not withdraw them (as in dynamic contribution games, Marx
-    and Matthews 2000), so the conference converges. ``costs`` stacks the net marginal
-    costs above and below the fair share (2, m, n, c).
+    and Matthews 2000), so the conference converges. ``net_cost`` is the net marginal cost
+    of a unit (m, n, c); a unit below the fair share costs less by the penalty a nation
+    expects for the shortfall (given per call: it is learned).
     """
 
     def __init__(self, *, fair: np.ndarray, inverse_others_fair: np.ndarray,
                  unit_cost: np.ndarray, capacity: np.ndarray, requirement: np.ndarray,
-                 weight: np.ndarray, participating: np.ndarray, costs: np.ndarray,
-                 assessed: bool) -> None:
+                 weight: np.ndarray, participating: np.ndarray, net_cost: np.ndarray) -> None:
         self.fair = fair
         self.unit_cost = unit_cost
         self.capacity = capacity
-        self.assessed = assessed
         self.several = fair.shape[0] > 1
         self.others_fair = fair.sum(axis=1, keepdims=True) - fair
         self.inverse_others_fair = inverse_others_fair  # (m, n) 1 / the others' fair value
@@ -124,21 +154,27 @@ class Conference:
                                      where=requirement > 0)[:, None, :]
         self.weights = weight[:, None, :]
         self.slope_unit = weight[:, None, :] * self.inverse_req
-        exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
-        # Both net costs at once: above the fair share, and below it (expected penalty);
-        # without penalties they are the same, and one suffices.
-        self.penalised = not np.array_equal(costs[0], costs[1])
-        self.selfish = _GapClosing(costs if self.penalised else costs[:1], exponent,
-                                   requirement[:, None, :])
+        self.exponent = 1.0 / np.maximum(1.0 - weight, 1e-12)[:, None, :]
+        self.requirement = requirement[:, None, :]
+        self.net_cost = net_cost
+        self.selfish = _GapClosing(net_cost, self.exponent, self.requirement)
         self.ceiling = capacity[None, :, :] * participating[:, :, None]  # 0 outside a mission
 
     def __call__(self, *, value: np.ndarray, trust: np.ndarray, memory: np.ndarray,
                  schedules: Schedules, shock: np.ndarray, rounds: int,
-                 played: dict[int, np.ndarray]) -> np.ndarray:
-        """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality."""
+                 played: dict[int, np.ndarray], penalty: np.ndarray | None = None,
+                 motives: Motives | None = None) -> np.ndarray:
+        """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality,
+        ``penalty`` (m, n) the penalty a nation expects per unit of value it falls short of
+        its fair share (None: none)."""
         fair = self.fair
         if fair.size == 0:  # no missions (every member has left the laboratory groups)
             return np.zeros_like(fair)
+        below = None
+        if penalty is not None and penalty.any():
+            below = _GapClosing(self.net_cost - penalty[:, :, None] * self.unit_cost,
+                                self.exponent, self.requirement)
+        motives = motives or Motives()
         slope_base = value[:, :, None] * self.slope_unit
         shocked = shock[:, None] * fair
         belief = memory[None, :]
@@ -156,17 +192,14 @@ class Conference:
                                              _MIN_EXPECTED_COVERAGE), 1.0)
             powered = coverage ** self.weights
             rest = powered.prod(axis=2, keepdims=True) / powered  # E without capability c
-            selfish = self.selfish(slope_base * rest, others)
-            if self.penalised:  # at least the fair share when falling short is punished
-                new = np.maximum(selfish[0], np.minimum(fair, selfish[1]))
-            else:
-                new = selfish[0]
-            np.maximum(new, schedules(belief)[:, :, None] * fair, out=new)
+            slope = slope_base * rest
+            new = self.selfish(slope, others)
+            if below is not None:  # up to the fair share when falling short is penalised
+                np.maximum(new, np.minimum(fair, below(slope, others)), out=new)
+            np.maximum(new, motives(schedules(belief))[:, :, None] * fair, out=new)
             new += shocked
             if k:  # announced pledges are commitments: later rounds may raise, not withdraw
                 np.maximum(new, pledge, out=new)
-            if self.assessed:
-                new[:, :, FUNDS] = np.maximum(new[:, :, FUNDS], fair[:, :, FUNDS])
             for nation, offer in played.items():
                 new[:, nation, :] = offer
             new = np.minimum(np.maximum(new, 0.0), self.ceiling)

@@ -1,9 +1,10 @@
 """Phase 3, delivery: nations deliver their pledges, or renege on part of them.
 
 The chance of reneging rises as political will falls (domestic shocks, elections), with the
-strategy type's opportunism, and as trust in partners falls (why deliver for partners who
-will not?); it falls as shortfalls become likelier to be seen and punished. A nation that
-reneges delivers the share of its pledges that its political will sustains.
+strategy type's unwillingness (what it would not give even if others gave their fair shares),
+and as trust in partners falls (why deliver for partners who will not?); it falls with the
+deterrent the nation has learned to expect. A nation that reneges delivers the share of its
+pledges that its political will sustains.
 """
 
 from __future__ import annotations
@@ -14,30 +15,31 @@ import numpy as np
 
 from .negotiation import Mandates
 
-# How opportunistic each strategy type is about delivery, relative to conditional cooperators
-# (conditional, free rider, hump-shaped, unconditional).
-TYPE_FACTOR = np.array([1.0, 2.0, 1.5, 0.25])
-
 
 def renege_probability(
     propensity: float,
-    strategy: np.ndarray,
+    unwillingness: np.ndarray,
     will: np.ndarray,
     partner_trust: np.ndarray,
-    deterrence: float,
+    deterrent: np.ndarray | float,
 ) -> np.ndarray:
-    """Chance per cycle that a nation delivers less than it pledged.
+    """Chance per cycle that a nation delivers less than it pledged:
+    propensity x unwillingness x (1 - will) x (1 + distrust) / (1 + deterrent).
 
-    ``deterrence`` = monitoring x (1 + expected penalty rate): shortfalls that will be seen
-    and punished are less tempting.
+    Each factor multiplies the temptation; distrust (1 - trust in one's partners) at most
+    doubles it, and ``deterrent``, the cost a nation expects if its shortfall is seen (the
+    trust it loses, plus sanctions and punishment, times the chance it has learned that a
+    shortfall is seen), divides it. Both enter as 1 + x so that with full trust and nothing
+    to fear the chance is the first three factors.
 
-    >>> renege_probability(0.5, np.array([0, 1]), np.array([0.8, 0.8]), np.array([1.0, 0.0]), 0.5)
-    array([0.05, 0.2 ])
+    >>> renege_probability(0.5, np.array([0.25, 1.0]), np.array([0.8, 0.8]),
+    ...                    np.array([1.0, 0.0]), 0.0)
+    array([0.025, 0.2  ])
     """
     if propensity == 0:
         return np.zeros(len(will))
-    scale = propensity / (1.0 + 2.0 * deterrence)
-    return np.minimum(scale * TYPE_FACTOR[strategy] * (1.0 - will) * (2.0 - partner_trust), 1.0)
+    temptation = propensity * unwillingness * (1.0 - will) * (2.0 - partner_trust)
+    return np.minimum(temptation / (1.0 + deterrent), 1.0)
 
 
 def delivery_share(probability: np.ndarray, will: np.ndarray, draws: np.ndarray) -> np.ndarray:
@@ -62,8 +64,8 @@ class Delivery:
 
 
 def deliver(pledge: np.ndarray, mandates: Mandates, trust: np.ndarray,
-            partner_trust: np.ndarray, strategy: np.ndarray, will: np.ndarray,
-            propensity: float, deterrence: float, draw: np.ndarray) -> Delivery:
+            partner_trust: np.ndarray, unwillingness: np.ndarray, will: np.ndarray,
+            propensity: float, deterrent: np.ndarray, draw: np.ndarray) -> Delivery:
     """Phase 3: each participant weighs its trust in the partners of its missions (those out
     of every mission keep last cycle's), then delivers its pledges, or the share its political
     will sustains if it reneges (``draw``: one uniform number per nation)."""
@@ -72,6 +74,17 @@ def deliver(pledge: np.ndarray, mandates: Mandates, trust: np.ndarray,
         ((mandates.partner_weight @ trust.T) * mandates.part).sum(axis=0)
         / mandates.missions_joined,
         partner_trust)
-    chance = renege_probability(propensity, strategy, will, partner_trust, deterrence)
+    chance = renege_probability(propensity, unwillingness, will, partner_trust, deterrent)
     share = delivery_share(chance, will, draw)
     return Delivery(pledge * share[None, :, None], partner_trust)
+
+
+def deterrent(detection_belief: np.ndarray, sanction_rate: float,
+              penalty_belief: np.ndarray | None) -> np.ndarray:
+    """What a nation expects to lose per unit it withholds, if the shortfall is seen (a unit
+    of reputation, plus the sanction, plus the peer punishment it has learned to expect),
+    times the chance it has learned that a shortfall is seen."""
+    cost = 1.0 + sanction_rate
+    if penalty_belief is not None:
+        cost = cost + np.maximum(penalty_belief, 0.0)
+    return detection_belief * cost

@@ -28,6 +28,7 @@ class Mandates:
     beneficiaries: np.ndarray  # (m, n) who gains from it (everyone, or its laboratory group)
     salience: np.ndarray  # (m, n) how much each nation cares (more in its own region)
     aligned: np.ndarray  # (m, n) share of a mission's value a nation keeps, given the mandate
+    voice: np.ndarray  # (m, n) how far the mandate would move away from a voter without its vote
     launched: np.ndarray  # (m,)
     part: np.ndarray  # (m, n) participating: in the pool, accepts the mandate, launched
     dissent: int  # pool members too far from a mandate: they opt out
@@ -44,21 +45,31 @@ class Mandates:
 
 
 def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
-                       p: dict[str, Any], rules: Rules) -> Mandates:
-    """Phase 1: each mission's mandate, the vote, and who takes part (no random element)."""
+                       p: dict[str, Any], rules: Rules,
+                       suspended: np.ndarray | None = None) -> Mandates:
+    """Phase 1: each mission's mandate, the vote, and who takes part (no random element).
+    ``suspended`` nations (arrears seen, Article 19) take part but have no vote."""
     pool, beneficiaries = pools(missions, member)
     in_region = world.region[None, :] == missions.region[:, None]
     salience = world.salience[None, :] * (1.0 + p["regional_salience"] * in_region)
+    voters = pool if suspended is None or not suspended.any() else pool & ~suspended[None, :]
+    weight = world.gdp[None, :] * salience * voters
     position, distance, launched, part = negotiate(
-        world.position, world.gdp[None, :] * salience, pool, p["tolerance"], rules.unanimity,
-        p["qmv_threshold"])
+        world.position, weight, pool, p["tolerance"], rules.unanimity, p["qmv_threshold"],
+        voters)
+    # The compromise is a weighted mean: without its vote a nation's weight w leaves it, and
+    # the mandate moves away from it by w / (W - w) of its distance (in any dimension).
+    total = weight.sum(axis=1, keepdims=True)
+    voice = distance * np.divide(weight, total - weight, out=np.zeros_like(weight),
+                                 where=total - weight > 0)
     n_part = part.sum(axis=1)
     seen = pool & launched[:, None]
     watched = seen.any(axis=0)
     participating = part.any(axis=0)
     return Mandates(
         position=position, pool=pool, beneficiaries=beneficiaries, salience=salience,
-        aligned=alignment(distance, rules.disagreement), launched=launched, part=part,
+        aligned=alignment(distance, rules.disagreement), voice=voice, launched=launched,
+        part=part,
         dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()),
         participating=participating, missions_joined=np.maximum(part.sum(axis=0), 1),
         partner_weight=part / np.maximum(n_part - 1, 1)[:, None], seen=seen,
@@ -105,23 +116,26 @@ def negotiate(
     tolerance: float,
     unanimity: bool,
     threshold: float,
+    voters: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mandate, distance to it, launch decision and participation for every mission.
 
-    pool (m, n) bool: the members a mission is drawn from. Returns mandate (m, d),
-    distance (m, n), launched (m,) bool and participating (m, n) bool.
+    pool (m, n) bool: the members a mission is drawn from; ``voters`` (m, n): those of them
+    with a vote (default: all). Returns mandate (m, d), distance (m, n), launched (m,) bool
+    and participating (m, n) bool.
     """
-    mandate = compromise(positions, weights * pool)
+    voters = pool if voters is None else voters
+    mandate = compromise(positions, weights * voters)
     if unanimity:
         # Candidates on the segment from the compromise to the centre of the pool's range;
-        # the first one every pool member accepts is the mandate.
+        # the first one every voter accepts is the mandate.
         inside = pool[..., None]
         empty = ~pool.any(axis=1)[:, None]
         low = np.where(empty, 0.0, np.where(inside, positions, np.inf).min(axis=1))
         high = np.where(empty, 0.0, np.where(inside, positions, -np.inf).max(axis=1))
         centre = np.where(empty, mandate, 0.5 * (low + high))
         candidates = mandate[:, None, :] + _STEPS[None, :, None] * (centre - mandate)[:, None, :]
-        far = np.where(pool[:, None, :], _distances(positions, candidates), 0.0).max(axis=2)
+        far = np.where(voters[:, None, :], _distances(positions, candidates), 0.0).max(axis=2)
         ok = far <= tolerance + 1e-12
         launched = ok.any(axis=1)
         first = ok.argmax(axis=1)
@@ -131,9 +145,9 @@ def negotiate(
     else:
         distance = _distances(positions, mandate)
         accepts = distance <= tolerance + 1e-12
-        n_pool = pool.sum(axis=1)
-        launched = (accepts & pool).sum(axis=1) >= threshold * n_pool - 1e-9
-    launched &= pool.any(axis=1)
+        n_voters = voters.sum(axis=1)
+        launched = (accepts & voters).sum(axis=1) >= threshold * n_voters - 1e-9
+    launched &= voters.any(axis=1)
     participating = pool & accepts & launched[:, None]
     return mandate, distance, launched, participating
 

@@ -22,6 +22,7 @@ class Payoffs:
     own_cost: np.ndarray  # (n,) what it delivered, at its own unit costs
     contribution: np.ndarray  # (n,) own cost plus side-payments made: its cost so far
     benefit: np.ndarray  # (n,) public plus private benefits
+    public: np.ndarray  # (n,) the public benefit alone (non-excludable: kept outside)
 
 
 def settle(value: np.ndarray, effectiveness: np.ndarray, legitimacy: np.ndarray,
@@ -46,4 +47,4 @@ def settle(value: np.ndarray, effectiveness: np.ndarray, legitimacy: np.ndarray,
     if reimbursement[TROOPS]:
         private += reimbursement[TROOPS] * over_missions(delivered[:, :, TROOPS])
     contribution = own_cost if paid is None else own_cost + paid
-    return Payoffs(own_cost, contribution, public + private)
+    return Payoffs(own_cost, contribution, public + private, public)

@@ -15,7 +15,7 @@ import numpy as np
 from ...scenarios.kinds import FUNDS
 from ..missions import Missions
 from ..state import CoalitionState, Rules, World
-from .conference import Conference, Schedules
+from .conference import Conference, Motives, Schedules
 from .negotiation import Mandates, inverse
 
 
@@ -29,7 +29,9 @@ class Terms:
     fair_total: np.ndarray  # (n,) summed over missions
     inverse_others_fair: np.ndarray  # (m, n) 1 / the fair-share value of the others (0: none)
     private_rate: np.ndarray  # (m, n) private share of a contribution's value (joint products)
-    costs: np.ndarray  # (2, m, n, c) net marginal cost above / below the fair share
+    net_cost: np.ndarray  # (m, n, c) net marginal cost of a unit
+    own_return: np.ndarray  # (m, n) public benefit to oneself per unit of value given
+    voice: np.ndarray  # (m, n) value a nation would lose without its vote on the mandate
 
 
 def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: dict[str, Any],
@@ -47,16 +49,14 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     # Joint products: the private share of a contribution's value grows with the nation's
     # own stake in the mission (salience, higher in its region), not with its size.
     private_rate = np.minimum(p["private_benefit"] * mandates.salience, 1.0)
-    # Net marginal cost of a unit above the fair share, and below it (expected penalty).
-    costs = np.empty((2, *unit_cost.shape))
-    np.subtract(unit_cost * (1.0 - private_rate[:, :, None]), rules.reimbursement, out=costs[0])
-    np.subtract(costs[0], rules.expected_penalty * unit_cost, out=costs[1])
+    net_cost = unit_cost * (1.0 - private_rate[:, :, None]) - rules.reimbursement
     fair_value = np.vecdot(fair, unit_cost)
     others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
+    voice = value * np.minimum(mandates.aligned, rules.disagreement * mandates.voice)
     return Terms(
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
-        inverse_others_fair=inverse(others_fair),
-        private_rate=private_rate, costs=costs)
+        inverse_others_fair=inverse(others_fair), private_rate=private_rate,
+        net_cost=net_cost, own_return=value * inverse(full_cost)[:, None], voice=voice)
 
 
 def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
@@ -66,7 +66,7 @@ def open_conference(world: World, missions: Missions, mandates: Mandates, terms:
         fair=terms.fair, inverse_others_fair=terms.inverse_others_fair,
         unit_cost=missions.unit_cost, capacity=world.capacity,
         requirement=missions.requirement, weight=missions.weight, participating=mandates.part,
-        costs=terms.costs, assessed=p["burden_rule"] == "assessed")
+        net_cost=terms.net_cost)
 
 
 @dataclass(slots=True)
@@ -80,33 +80,49 @@ class Pledges:
 
 def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: Missions,
            state: CoalitionState, capacity: np.ndarray, schedules: Schedules,
-           shock: np.ndarray, p: dict[str, Any]) -> Pledges:
-    """Phase 2: the conference (value discounted by the quality missions showed last cycle),
-    then budget inertia, then acceptance up to the requirements."""
+           shock: np.ndarray, p: dict[str, Any], motives: Motives | None = None,
+           commitment: np.ndarray | None = None) -> Pledges:
+    """Phase 2: the conference (value discounted by the quality missions showed last cycle;
+    ``motives`` beyond the strategy types'), then what discontented members withdraw
+    (``commitment``: the share of its pledges each nation keeps), then budget inertia, then
+    acceptance up to the requirements."""
     offers = conference(value=terms.value * missions.quality[:, None], trust=state.trust,
                         memory=state.belief, schedules=schedules, shock=shock,
-                        rounds=p["pledging_rounds"], played=state.played)
+                        rounds=p["pledging_rounds"], played=state.played,
+                        penalty=expected_penalty(terms, state.detection_belief, p),
+                        motives=motives)
+    if commitment is not None:
+        offers = offers * commitment[None, :, None]
     funds_pledged = state.funds_pledged
     if p["budget_inertia"]:
-        assessed = p["burden_rule"] == "assessed"
         offers, funds_pledged = carry_over_budgets(
             offers, funds_pledged, p["budget_inertia"], capacity[:, FUNDS],
-            mandates.participating, mandates.part / mandates.missions_joined, state.played,
-            terms.fair[:, :, FUNDS] if assessed else None)
+            mandates.participating, mandates.part / mandates.missions_joined, state.played)
     accepted, total = trim_to_requirement(offers, missions.requirement)
     return Pledges(accepted, total, funds_pledged)
 
 
+def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
+                     ) -> np.ndarray | None:
+    """The penalty (m, n) a nation expects per unit of value it falls short of its fair share:
+    the chance it has learned that a shortfall is seen, times the sanction, plus, under
+    Article 19, the value of its vote spread over its fair share (None: no penalty)."""
+    if not (p["sanction_rate"] or p["vote_suspension"]):
+        return None
+    penalty = np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
+    if p["vote_suspension"]:
+        penalty = penalty + detection * terms.voice * inverse(terms.fair_value)
+    return penalty
+
+
 def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: float,
                        funds_capacity: np.ndarray, participating: np.ndarray,
-                       part_share: np.ndarray, played: dict[int, np.ndarray],
-                       assessed_funds: np.ndarray | None = None
+                       part_share: np.ndarray, played: dict[int, np.ndarray]
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Partial adjustment of budgets: a nation's funds move only ``1 - inertia`` of the way
     from last cycle's pledge to what the conference would have it pledge, split over its
     missions as the conference split them (or by ``part_share``, its share of its missions,
-    if it pledged nothing), played nations excepted. Assessments (``assessed_funds``, m x n)
-    are owed in full, within the nation's capacity. Returns the pledges and the funds budget
+    if it pledged nothing), played nations excepted. Returns the pledges and the funds budget
     to remember.
 
     >>> pledge, kept = carry_over_budgets(
@@ -127,14 +143,6 @@ def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: flo
                       where=desired > 0)
     pledge = pledge.copy()
     pledge[:, :, FUNDS] = split * target
-    if assessed_funds is not None:
-        funds = pledge[:, :, FUNDS]
-        np.maximum(funds, assessed_funds, out=funds)
-        total = funds.sum(axis=0)
-        # Within capacity, as the conference keeps it: scaled down pro rata.
-        funds *= np.minimum(1.0, np.divide(funds_capacity, total, out=np.ones_like(total),
-                                           where=total > 0))
-        target = funds.sum(axis=0)
     return pledge, target
 
 

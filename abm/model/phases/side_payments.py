@@ -60,7 +60,7 @@ def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Mis
     value = terms.value
     per_soldier = np.divide(value * (missions.quality * gain)[:, None], gap[:, None],
                             out=np.zeros_like(value), where=gap[:, None] > 0)
-    price = terms.costs[0][:, :, TROOPS]
+    price = terms.net_cost[:, :, TROOPS]
     part = mandates.part
     n = part.shape[1]
     deal = SideDeal(pledge=pledges.pledge.copy(), gap=gap.copy(), price=price,

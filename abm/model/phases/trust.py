@@ -1,9 +1,13 @@
 """Phase 7, trust: each nation moves its trust in a partner towards the reliability it saw.
 
-Trust T[i, j] in [0, 1] is i's expectation of the share of j's pledge that j delivers. It moves
-towards j's observed reliability, a mix of delivered/pledged and contribution/fair share; an
-unseen shortfall looks like compliance. Trust is lost faster than it is gained (the asymmetry
-principle, Slovic 1993). Gossip mixes in the average trust of one's region in the partner.
+Trust T[i, j] in [0, 1] is i's expectation of the share of j's pledge that j delivers.
+Observation is private: i sees j's reliability (a mix of delivered/pledged and
+contribution/fair share) only if i saw j's contribution this cycle (its own monitoring, a
+public report, or j's public opting out); of the partners it did not see, i knows only what
+they delivered together (the mission's shortfall), and suspects each of them of that pooled
+reliability. So trust in the same partner differs between observers. Trust is lost faster
+than it is gained (the asymmetry principle, Slovic 1993). Gossip blends in what the others
+report of a partner, each report weighted by i's trust in its reporter.
 """
 
 from __future__ import annotations
@@ -15,8 +19,6 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from ..missions import over_missions
-from ..state import World
-from .negotiation import Mandates
 
 _TINY = 1e-300
 
@@ -45,44 +47,61 @@ def observed_reliability(
     return np.where(detected, reliability, pooled)
 
 
-def update_trust(
-    trust: np.ndarray, reliability: np.ndarray, observed: np.ndarray, rate: float,
-    asymmetry: float,
-) -> np.ndarray:
-    """Every nation's trust in each observed partner, moved towards its reliability.
+def private_targets(reliability: np.ndarray, weight: np.ndarray, sees: np.ndarray,
+                    aware: np.ndarray) -> np.ndarray:
+    """What each observer i believes of each partner j's reliability this cycle (n, n):
+    j's own if i saw it (``sees``), else the pooled reliability of the partners i did not see
+    among those whose missions it follows (``aware``), weighted by ``weight``; NaN where i
+    follows nothing of j.
 
-    >>> update_trust(np.array([[0.0, 0.5], [0.5, 0.0]]), np.array([1.0, 0.0]),
-    ...              np.array([True, True]), 0.5, 2.0).tolist()
+    >>> sees = np.array([[False, True, False], [False, False, False], [True, True, False]])
+    >>> private_targets(np.array([0.5, 1.0, 0.0]), np.ones(3), sees, ~np.eye(3, dtype=bool))
+    array([[ nan, 1.  , 0.  ],
+           [0.25,  nan, 0.25],
+           [0.5 , 1.  ,  nan]])
+    """
+    unseen = aware & ~sees
+    mass = unseen @ weight
+    pooled = np.divide(unseen @ (weight * reliability), mass, out=np.ones_like(mass),
+                       where=mass > 0)
+    target = np.where(sees, reliability[None, :], pooled[:, None])
+    return np.where(aware, target, np.nan)
+
+
+def update_trust(trust: np.ndarray, target: np.ndarray, rate: float, asymmetry: float
+                 ) -> np.ndarray:
+    """Every nation's trust in each partner it followed moved towards what it saw (``target``,
+    NaN: nothing seen); losses are ``asymmetry`` times faster than gains.
+
+    >>> update_trust(np.array([[0.0, 0.5], [0.5, 0.0]]), np.array([[np.nan, 0.0],
+    ...              [1.0, np.nan]]), 0.5, 2.0).tolist()
     [[0.0, 0.0], [0.75, 0.0]]
     """
-    if rate == 0 or not observed.any():
+    if rate == 0:
         return trust
-    if observed.all():
-        delta = reliability[None, :] - trust
-        delta *= np.where(delta < 0, min(1.0, rate * asymmetry), rate)
-        updated = trust + delta
-        updated.flat[:: len(trust) + 1] = 0.0  # no self-trust
-        return updated
-    cols = np.flatnonzero(observed)
-    block = trust[:, cols]
-    delta = reliability[cols][None, :] - block
-    step = np.where(delta < 0, min(1.0, rate * asymmetry), rate)
-    block += step * delta
-    updated = trust.copy()
-    updated[:, cols] = block
+    seen = ~np.isnan(target)
+    delta = np.where(seen, target - trust, 0.0)
+    delta *= np.where(delta < 0, min(1.0, rate * asymmetry), rate)
+    updated = trust + delta
     np.fill_diagonal(updated, 0.0)
     return updated
 
 
-def gossip(trust: np.ndarray, region: np.ndarray, region_onehot: np.ndarray, weight: float
-           ) -> np.ndarray:
-    """Each nation's trust blended with its region's average trust in the same partner."""
+def gossip(trust: np.ndarray, weight: float) -> np.ndarray:
+    """Each nation's trust blended with what the others report of the same partner, each
+    report weighted by its trust in the reporter (its own and the partner's self-reports
+    left out).
+
+    >>> gossip(np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5], [1.0, 1.0, 0.0]]), 0.5).tolist()
+    [[0.0, 1.0, 0.25], [0.75, 0.0, 0.25], [0.75, 1.0, 0.0]]
+    """
     if weight == 0:
         return trust
-    counts = region_onehot.sum(axis=0)
-    regional = (region_onehot.T @ trust) / np.maximum(counts, 1)[:, None]
+    heard = trust @ trust  # sum over reporters k of T[i, k] T[k, j] (T[k, k] = 0)
+    listened = trust.sum(axis=1, keepdims=True) - trust  # reporters other than j
+    reported = np.divide(heard, listened, out=trust.copy(), where=listened > 0)
     blended = trust * (1.0 - weight)
-    blended += weight * regional[region]
+    blended += weight * reported
     np.fill_diagonal(blended, 0.0)
     return blended
 
@@ -127,15 +146,16 @@ class TrustUpdate:
 
 
 def update(trust: np.ndarray, pledge: np.ndarray, unit_cost: np.ndarray,
-           own_cost: np.ndarray, fair_total: np.ndarray, detected: np.ndarray,
-           mandates: Mandates, world: World, p: dict[str, Any]) -> TrustUpdate:
-    """Phase 7: the nations of a launched mission's pool are watched; a shortfall is pinned
-    on a nation if detected, and opting out is public; trust moves towards what was seen,
-    then gossip blends in the region's view."""
+           own_cost: np.ndarray, fair_total: np.ndarray, sees: np.ndarray,
+           aware: np.ndarray, p: dict[str, Any]) -> TrustUpdate:
+    """Phase 7: each nation moves its trust in the partners whose missions it follows
+    (``aware``) towards what it saw of them (``sees``), then gossip blends in the reports
+    of those it trusts."""
     pledged_value = over_missions(np.vecdot(pledge, unit_cost))
     reliability = observed_reliability(pledged_value, own_cost, fair_total,
-                                       detected | mandates.opted_out, p["fairness_weight"])
-    trust = update_trust(trust, reliability, mandates.watched, p["trust_learning"],
-                         p["trust_asymmetry"])
-    trust = gossip(trust, world.region, world.region_onehot, p["gossip"])
+                                       np.ones(len(own_cost), dtype=bool),
+                                       p["fairness_weight"])
+    target = private_targets(reliability, np.maximum(pledged_value, fair_total), sees, aware)
+    trust = update_trust(trust, target, p["trust_learning"], p["trust_asymmetry"])
+    trust = gossip(trust, p["gossip"])
     return TrustUpdate(trust, pledged_value)

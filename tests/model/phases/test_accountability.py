@@ -1,9 +1,14 @@
-"""Phase 6, accountability: detection, sanctions, peer punishment, net payoffs."""
+"""Phase 6, accountability: the organisation's sanctions, punishment chosen by peers."""
 
 import numpy as np
 import pytest
 
-from abm.model.phases.accountability import hold_to_account, peer_punishment, shortfall_value
+from abm.model.phases.accountability import (
+    arrears,
+    hold_to_account,
+    punishment_spent,
+    shortfall_value,
+)
 from abm.model.phases.payoffs import Payoffs
 from abm.scenarios.parameters import validate
 
@@ -13,38 +18,63 @@ DELIVERED = np.array([[[2.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0]]])
 UNIT = np.ones((1, 3, 3))
 PART = np.ones((1, 3), dtype=bool)
 GROSS = Payoffs(own_cost=np.array([2.0, 0.5, 1.0]), contribution=np.array([2.0, 0.5, 1.0]),
-                benefit=np.array([3.0, 3.0, 3.0]))
+                benefit=np.array([3.0, 3.0, 3.0]), public=np.array([3.0, 3.0, 3.0]))
+ALL_SEE = ~np.eye(3, dtype=bool)
 
 
-def account(draw, **params):
+def account(detected, sees=None, returned=None, **params):
     p = validate(params)
     return hold_to_account(PLEDGE, DELIVERED, np.array([[2.0, 0.5, 1.0]]), FAIR,
-                           np.array([[2.0, 2.0, 2.0]]), UNIT, PART, np.array([0, 0, 1]), GROSS,
-                           p, np.asarray(draw, dtype=float))
+                           np.array([2.0, 2.0, 2.0]), UNIT, PART, np.array([0, 1, 0]), GROSS,
+                           p, np.asarray(detected, dtype=bool), sees, returned)
 
 
 def test_a_shortfall_is_below_the_larger_of_pledge_and_fair_share():
     assert shortfall_value(PLEDGE, DELIVERED, FAIR, UNIT, PART).tolist() == [[0.0, 1.5, 1.0]]
 
 
-def test_sanctions_fall_on_detected_shortfalls_only():
-    result = account([0.1, 0.1, 0.9], monitoring=0.5, sanction_rate=2.0)
-    assert result.detected.tolist() == [True, True, False]
+def test_sanctions_fall_on_the_shortfalls_the_organisation_saw():
+    result = account([True, True, False], sanction_rate=2.0)
     assert result.sanction.tolist() == [0.0, 3.0, 0.0]
+    assert result.shortfall.tolist() == [0.0, 1.5, 1.0]
     np.testing.assert_array_equal(result.payoff, GROSS.benefit - result.cost - result.sanction)
-    assert not account([0.1] * 3, monitoring=0.0, sanction_rate=2.0).sanction.any()
+    assert not account([False] * 3, sanction_rate=2.0).sanction.any()
 
 
-def test_reciprocators_who_did_their_part_pay_to_punish():
-    result = account([0.0, 0.0, 0.0], monitoring=1.0, peer_punishment=True,
-                     punishment_ratio=3.0, punishment_effort=0.5)
-    # only nation 0 gave at least half its fair share and is a reciprocator: it pays
-    # 0.5 x (1.5 + 1.0), and the shirkers lose 3 x 0.5 x their shortfall
-    assert result.cost.tolist() == pytest.approx([2.0 + 1.25, 0.5, 1.0])
-    assert result.sanction.tolist() == pytest.approx([0.0, 2.25, 1.5])
+def test_reciprocators_punish_who_gave_less_and_pay_for_it():
+    result = account([False] * 3, ALL_SEE, peer_punishment=True, punishment_ratio=3.0,
+                     punishment_effort=0.5, antisocial_punishment=0.0, punishment_cap=5.0)
+    # ratios 1, 0.25, 0.5; nation 1 is a free rider and punishes nobody; 0 and 2 are
+    # conditional cooperators: 0 spends 0.5 x (0.75 + 0.5) x 2, 2 spends 0.5 x 0.25 x 2
+    spent = result.spent
+    assert spent[0].tolist() == pytest.approx([0.0, 0.75, 0.5])
+    assert spent[2].tolist() == pytest.approx([0.0, 0.25, 0.0])
+    assert not spent[1].any()
+    assert result.punished.tolist() == pytest.approx([0.0, 3.0, 1.5])
+    assert result.cost.tolist() == pytest.approx([2.0 + 1.25, 0.5, 1.0 + 0.25])
+    np.testing.assert_allclose(result.payoff, GROSS.benefit - result.cost - result.sanction)
 
 
-def test_punishers_share_the_cost():
-    damage, cost = peer_punishment(np.array([[0.0, 2.0, 0.0]]), np.array([True, True, False]),
-                                   np.array([[True, False, True]]), 3.0, 0.5)
-    assert damage.tolist() == [0.0, 3.0, 0.0] and cost.tolist() == [0.5, 0.0, 0.5]
+def test_punishment_needs_seeing_and_is_capped():
+    unseen = account([False] * 3, np.zeros((3, 3), dtype=bool), peer_punishment=True)
+    assert not unseen.punished.any()
+    capped = account([False] * 3, ALL_SEE, peer_punishment=True, punishment_effort=5.0,
+                     antisocial_punishment=0.0, punishment_cap=0.1)
+    assert capped.spent.max() == pytest.approx(0.1 * 2.0)
+
+
+def test_antisocial_punishment_hits_who_gave_more_and_returns_punishment():
+    spent = punishment_spent(np.array([1.0, 0.0]), np.array([2.0, 2.0]),
+                             np.array([False, False]), ~np.eye(2, dtype=bool), None,
+                             effort=0.5, antisocial=0.25, cap=5.0)
+    assert spent.tolist() == [[0.0, 0.0], [0.5, 0.0]]  # the free rider hits the contributor
+    revenge = punishment_spent(np.array([1.0, 1.0]), np.array([2.0, 2.0]),
+                               np.array([True, True]), ~np.eye(2, dtype=bool),
+                               np.array([[0.0, 0.8], [0.0, 0.0]]), effort=0.5,
+                               antisocial=0.25, cap=5.0)
+    assert revenge.tolist() == [[0.0, 0.0], [0.2, 0.0]]  # 1 returns a quarter of 0.8
+
+
+def test_arrears_are_money_paid_below_the_fair_share():
+    assert arrears(DELIVERED, FAIR, np.array([True, True, False])).tolist() == [
+        False, True, False]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from abm.model.phases.adaptation import cohesion, imitate, update_beliefs
+from abm.model.phases.adaptation import cohesion, commitment, imitate, update_beliefs
 
 
 def test_beliefs_move_towards_what_was_seen():
@@ -14,15 +14,29 @@ def test_beliefs_move_towards_what_was_seen():
 def test_a_member_leaves_after_patience_cycles_of_discontent_and_may_return():
     member, streak = np.array([True, True]), np.array([1, 0])
     trust = np.array([0.1, 0.9])
-    member, streak, exits, rejoins = cohesion(member, trust, np.zeros(2), streak, 2, 0.3, -1.0,
+    worth = np.array([-0.1, -0.1])  # membership costs a little more than it brings
+    member, streak, exits, rejoins = cohesion(member, trust, worth, streak, 2, 0.3, -1.0,
                                               rejoin=True)
     assert member.tolist() == [False, True] and (exits, rejoins) == (1, 0)
     assert streak.tolist() == [0, 0]
     restored = np.array([0.5, 0.9])
-    member, streak, _, _ = cohesion(member, restored, np.zeros(2), streak, 2, 0.3, -1.0, True)
-    member, streak, exits, rejoins = cohesion(member, restored, np.zeros(2), streak, 2, 0.3,
+    member, streak, _, _ = cohesion(member, restored, worth, streak, 2, 0.3, -1.0, True)
+    member, streak, exits, rejoins = cohesion(member, restored, worth, streak, 2, 0.3,
                                               -1.0, True)
     assert member.all() and rejoins == 1
+
+
+def test_low_trust_does_not_drive_out_a_member_for_whom_membership_pays():
+    member, streak = np.array([True, True]), np.array([1, 1])
+    kept, _, exits, _ = cohesion(member, np.array([0.1, 0.1]), np.array([0.2, -0.2]), streak,
+                                 2, 0.3, -1.0, rejoin=False)
+    assert kept.tolist() == [True, False] and exits == 1
+
+
+def test_a_discontented_member_withdraws_before_it_leaves():
+    assert commitment(np.array([True, True]), np.array([0, 0]), 3) is None
+    kept = commitment(np.array([True, True, False]), np.array([0, 2, 2]), 4)
+    assert kept.tolist() == [1.0, 0.5, 1.0]
 
 
 def test_without_rejoining_a_nation_that_left_stays_out():

@@ -11,6 +11,7 @@ import abm
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
+    expected_penalty,
     assessed_scale,
     carry_over_budgets,
     fair_shares,
@@ -50,16 +51,32 @@ def test_guideline_fair_share_is_a_share_of_gdp():
     np.testing.assert_allclose(fs[0, :, 0], [2.0, 4.0])
 
 
-def test_terms_price_a_shortfall_at_the_expected_penalty():
+def test_terms_price_a_unit_net_of_private_benefits_and_penalties_are_learned():
     p, world, rules, state = hand_built(monitoring=0.5, sanction_rate=1.0, private_benefit=0.2,
                                         regional_salience=0.0)
     mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
     terms = negotiated_terms(world, state.missions, mandates, p, rules)
     unit_cost = state.missions.unit_cost
-    np.testing.assert_allclose(terms.costs[0], unit_cost * 0.8)
-    np.testing.assert_allclose(terms.costs[1], unit_cost * 0.8 - 0.5 * unit_cost)
+    np.testing.assert_allclose(terms.net_cost, unit_cost * 0.8)
     np.testing.assert_allclose(terms.fair_total, terms.fair_value.sum(axis=0))
     np.testing.assert_allclose(terms.fair.sum(axis=1), state.missions.requirement)
+    # the penalty expected per unit short is the learned chance of being seen x the sanction
+    detection = np.array([0.0, 0.25, 0.5, 1.0])
+    penalty = expected_penalty(terms, detection, p)
+    np.testing.assert_allclose(penalty, np.broadcast_to(detection, terms.value.shape))
+    assert expected_penalty(terms, detection, {**p, "sanction_rate": 0.0}) is None
+
+
+def test_article_19_adds_the_value_of_a_vote_to_the_penalty_of_arrears():
+    model = abm.CoalitionModel(rng=3, n_nations=12, vote_suspension=True, sanction_rate=0.0)
+    model.step()
+    mandates = negotiate_mandates(model.world, model.state.missions, model.state.member,
+                                  model.p, model.rules)
+    terms = negotiated_terms(model.world, model.state.missions, mandates, model.p, model.rules)
+    detection = model.state.detection_belief
+    penalty = expected_penalty(terms, detection, model.p)
+    np.testing.assert_allclose(penalty, detection * terms.voice / terms.fair_value)
+    assert (terms.voice > 0).all() and (terms.voice < terms.value).all()
 
 
 def test_the_pledging_phase_keeps_within_capacity_and_requirement():
@@ -81,14 +98,6 @@ def test_troops_and_enablers_beyond_the_requirement_are_trimmed_pro_rata():
                                           np.array([[4.0, 4.0, 4.0]]))
     assert accepted[0].tolist() == [[5.0, 3.0, 1.0], [5.0, 1.0, 1.0]]
     assert total.tolist() == [[10.0, 4.0, 2.0]]
-
-
-def test_assessments_are_owed_in_full_under_budget_inertia():
-    pledged, kept = carry_over_budgets(
-        np.array([[[1.0, 0.0, 0.0]]]), last=np.array([0.0]), inertia=0.9,
-        funds_capacity=np.array([10.0]), participating=np.array([True]),
-        part_share=np.ones((1, 1)), played={}, assessed_funds=np.array([[3.0]]))
-    assert pledged[0, 0, 0] == 3.0 and kept.tolist() == [3.0]
 
 
 def _funds(params, seed=5, steps=1):
@@ -113,12 +122,3 @@ def test_budget_inertia_is_partial_adjustment_from_the_start(tmp_path):
     np.testing.assert_allclose(anchored.loc[1, list("ABCDEF")].to_numpy(), expected)
 
 
-def test_an_assessment_beyond_capacity_is_pledged_only_up_to_capacity():
-    """Found by the invariant test: the assessment floor came after the capacity cap."""
-    pledged, kept = carry_over_budgets(
-        np.array([[[1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0]]]), last=np.array([2.0]), inertia=0.5,
-        funds_capacity=np.array([2.5]), participating=np.array([True]),
-        part_share=np.full((2, 1), 0.5), played={},
-        assessed_funds=np.array([[2.0], [1.0]]))
-    assert pledged[:, 0, 0].sum() == pytest.approx(2.5) and kept.tolist() == pytest.approx([2.5])
-    assert pledged[0, 0, 0] == pytest.approx(2.5 * 2 / 3)  # pro rata, as the conference scales

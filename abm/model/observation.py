@@ -1,0 +1,55 @@
+"""Who sees whom: observation is private (docs/ODD.md, section 7).
+
+Each nation follows the missions it benefits from (in the laboratory, its own group's; in the
+coalition, every mission) and so knows what their contributors delivered together. It sees a
+given contributor's own shortfall with the monitoring probability (its own monitoring), or
+when the organisation publishes what it saw (``public_reports``), or when the contributor
+opted out in public. One uniform draw per observer and nation makes each observer's view its
+own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .phases.negotiation import Mandates
+
+
+def observation(mandates: Mandates, detected: np.ndarray, draw: np.ndarray,
+                p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``aware`` (n, n): i follows a mission j is watched in; ``sees`` (n, n): i saw j's own
+    contribution. ``detected``: the organisation saw j's shortfall; ``draw``: uniforms (n, n).
+
+    >>> from types import SimpleNamespace as S
+    >>> m = S(seen=np.array([[True, True, False]]), launched=np.array([True]),
+    ...       beneficiaries=np.ones((1, 3), dtype=bool), opted_out=np.zeros(3, dtype=bool))
+    >>> aware, sees = observation(m, np.zeros(3, dtype=bool), np.full((3, 3), 0.7),
+    ...                           {"monitoring": 0.5, "public_reports": False})
+    >>> aware.astype(int).tolist(), int(sees.sum())
+    ([[0, 1, 0], [1, 0, 0], [1, 1, 0]], 0)
+    """
+    watched = mandates.seen
+    follows = mandates.beneficiaries & mandates.launched[:, None]
+    if len(watched) == 1:
+        aware = follows[0][:, None] & watched[0][None, :]
+    else:
+        aware = (follows.T.astype(np.float32) @ watched.astype(np.float32)) > 0
+    np.fill_diagonal(aware, False)
+    visible = draw < p["monitoring"]
+    public = mandates.opted_out | (detected & p["public_reports"])
+    if public.any():
+        visible |= public[None, :]
+    return aware, aware & visible
+
+
+def co_participants(part: np.ndarray) -> np.ndarray:
+    """(n, n): i and j take part in a mission together.
+
+    >>> co_participants(np.array([[True, True, False]])).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    if len(part) == 1:
+        return part[0][:, None] & part[0][None, :]
+    return (part.T.astype(np.float32) @ part.astype(np.float32)) > 0
