@@ -178,9 +178,10 @@ class CoalitionModel(mesa.Model):
             self._motives(mandates, terms),
             adaptation.commitment(state.member, state.streak, p["exit_patience"]))
         pledge, paid, received = pledges.pledge, None, None
-        if side_payments.market_opens(p, pledges, missions.requirement):
-            deals = side_payments.make_deals(pledges, mandates, terms, missions, self.nations,
-                                             self.random)
+        if side_payments.market_opens(p, pledges, missions.requirement, state.trust,
+                                      mandates.part):
+            deals = side_payments.make_deals(pledges, mandates, terms, missions, state.trust,
+                                             world.capacity, self.nations, self.random)
             pledge, paid, received = deals.pledge, deals.paid, deals.received
 
         # 3. Delivery: one uniform draw per nation for reneging, one for the organisation's
@@ -209,8 +210,8 @@ class CoalitionModel(mesa.Model):
             state.spent)
 
         # 7. Trust update: each nation on what it saw.
-        trusted = trust.update(state.trust, pledge, missions.unit_cost, gross.own_cost,
-                               terms.fair_total, sees, aware, p)
+        trusted = trust.update(state.trust, pledge, missions.unit_cost, assessed.delivered_value,
+                               terms.fair_value, mandates.part, sees, aware, p)
 
         # 8. Adaptation and cohesion (side-payments count where the payer takes part).
         contribution = assessed.delivered_value
@@ -240,8 +241,9 @@ class CoalitionModel(mesa.Model):
             state.n_members += adapted.rejoins - adapted.exits
             self._renegotiate()
         if p["vote_suspension"] or state.suspended.any():
-            suspended = (detected & accountability.arrears(given.delivered, terms.fair, mandates.participating)
-                         & p["vote_suspension"])
+            in_arrears = accountability.arrears(given.delivered, terms.fair,
+                                                mandates.participating)
+            suspended = detected & in_arrears & p["vote_suspension"]
             if not np.array_equal(suspended, state.suspended):
                 state.suspended = suspended
                 self._renegotiate()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from ..scenarios.kinds import CAPABILITIES, FUNDS, STRATEGIES, TROOPS
+from ..scenarios.kinds import CAPABILITIES, STRATEGIES, TROOPS
 from .phases.conference import Schedules, social_ratio
 from .phases.delivery import renege_probability
 
@@ -123,22 +123,25 @@ class Nation(mesa.Agent):
         self.model.state.played.pop(self.index, None)
 
     def offer_side_payment(self, deal: SideDeal, mission: int) -> None:
-        """Pay the cheapest trusted nation with spare troops to close this mission's gap.
+        """Pay the cheapest trusted nation with spare troops to close the gap this nation
+        expects in the mission's troops.
 
-        It buys soldiers while its value of a closed gap, per soldier and discounted by its
-        trust in the provider, exceeds the provider's price (net cost of a soldier), within
-        the funds it has not pledged.
+        It buys soldiers while its value of the expected gap closed, per soldier and
+        discounted by its trust in the provider, exceeds the provider's net cost of a soldier,
+        within the funds it has not pledged. The two split the surplus of the deal equally
+        (the symmetric Nash bargaining solution): the price is the provider's cost (at least
+        0) plus half of the difference. The mission takes the soldiers bought beyond its
+        requirement as a reserve against the reneging the donor expects. A soldier bought
+        from j closes trust[k, j] of every nation k's expected gap.
         """
-        gap = deal.gap[mission]
+        i = self.index
+        gap = deal.gap[mission, i]
         if gap <= 0:
             return
-        i = self.index
-        capacity, trust = self.model.world.capacity, self.model.state.trust
-        budget = capacity[i, FUNDS] - deal.pledge[:, i, FUNDS].sum() - deal.paid[i]
+        budget = deal.budget[i]
         if budget <= 0:
             return
-        spare = capacity[:, TROOPS] - deal.pledge[:, :, TROOPS].sum(axis=0)
-        price = deal.price[mission]
+        trust, spare, price = self.model.state.trust, deal.spare, deal.price[mission]
         willing = deal.value_per_soldier[mission, i] * trust[i]
         eligible = deal.providers[mission] & (spare > 0) & (willing > price)
         eligible[i] = False
@@ -146,11 +149,15 @@ class Nation(mesa.Agent):
             return
         candidates = np.flatnonzero(eligible)
         j = candidates[np.argmin(price[candidates] / np.maximum(trust[i, candidates], 1e-12))]
-        unit = max(price[j], 0.0)
-        soldiers = min(gap, spare[j], budget / unit if unit > 0 else np.inf)
+        cost = max(price[j], 0.0)
+        unit = cost + 0.5 * (willing[j] - cost)
+        soldiers = min(gap / max(trust[i, j], 1e-12), spare[j],
+                       budget / unit if unit > 0 else np.inf)
         if soldiers <= 0:
             return
         deal.pledge[mission, j, TROOPS] += soldiers
-        deal.gap[mission] -= soldiers
+        deal.gap[mission] = np.maximum(deal.gap[mission] - trust[:, j] * soldiers, 0.0)
+        deal.spare[j] -= soldiers
+        deal.budget[i] -= soldiers * unit
         deal.paid[i] += soldiers * unit
         deal.received[j] += soldiers * unit

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..scenarios.kinds import FUNDS
+from ..scenarios.kinds import ENABLERS, FUNDS, TROOPS
 from ..scenarios.population import Traits
 from .missions import Missions
 
@@ -35,7 +35,8 @@ class World:
     size: np.ndarray  # GDP / mean GDP
     capacity: np.ndarray  # (n, c) per cycle: bn USD, soldiers, enabler units
     troop_cost: np.ndarray  # bn USD per soldier and cycle, before mission risk
-    payoff_scale: np.ndarray  # funds capacity (floored): payoffs are remembered relative to it
+    payoff_scale: np.ndarray  # bn USD: all it could give in a cycle (payoffs are remembered
+    # relative to it, so that a troop contributor's costs are not judged against its funds)
     n: int  # number of nations
 
     @classmethod
@@ -48,12 +49,15 @@ class World:
             p["enablers_per_100bn"] * gdp / 100.0
             * (gdp_per_capita / p["income_median"]) ** p["enabler_concentration"],
         ])
+        troop_cost = p["troop_cost_factor"] * gdp_per_capita * 1e-9
         return cls(
             names=traits.name, gdp=gdp, population=population, gdp_per_capita=gdp_per_capita,
             region=traits.region, region_onehot=np.eye(p["n_regions"])[traits.region],
             position=traits.position, salience=traits.salience, size=gdp / gdp.mean(),
-            capacity=capacity, troop_cost=p["troop_cost_factor"] * gdp_per_capita * 1e-9,
-            payoff_scale=np.maximum(capacity[:, FUNDS], 1e-12), n=len(gdp))
+            capacity=capacity, troop_cost=troop_cost,
+            payoff_scale=np.maximum(capacity[:, FUNDS] + capacity[:, TROOPS] * troop_cost
+                                    + capacity[:, ENABLERS] * p["enabler_cost"], 1e-12),
+            n=len(gdp))
 
 
 @dataclass(frozen=True)
@@ -123,5 +127,6 @@ class CoalitionState:
             strategy=traits.strategy, member=np.ones(n, dtype=bool), n_members=n,
             streak=np.zeros(n, dtype=int), worth=np.zeros(n), payoff=np.zeros(n),
             partner_trust=np.full(n, p["initial_trust"]), funds_pledged=funds_pledged,
-            missions=missions, played={}, penalty_belief=np.zeros(n), detection_belief=np.full(n, p["prior_detection"]),
+            missions=missions, played={}, penalty_belief=np.zeros(n),
+            detection_belief=np.full(n, p["prior_detection"]),
             spent=None, suspended=np.zeros(n, dtype=bool))

@@ -116,7 +116,8 @@ _P = [
        "Weight of contribution/fair share (vs delivered/pledged) in observed reliability.",
        group="trust"),
     _p("gossip", 0.0, 0.0, 1.0, "weight",
-       "Reputation spillover: weight of the region's average trust in a partner.", group="trust"),
+       "Reputation spillover: weight of what the others report of a partner, each report "
+       "weighted by trust in its reporter.", group="trust"),
     _p("bloc_threshold", 0.5, 0.0, 1.0, "probability",
        "Mutual trust above which two nations count as one bloc.", group="trust"),
     _p("will_mean", 0.8, 0.0, 1.0, "index", "Long-run mean of political will.", group="trust"),
@@ -252,9 +253,10 @@ _P = [
        group="cohesion"),
     _p("exit_trust", 0.3, 0.0, 1.0, "probability",
        "Trust in the coalition below which a member grows discontent.", group="cohesion"),
-    _p("exit_payoff", -0.5, -100.0, 100.0, "x funds capacity",
+    _p("exit_payoff", -0.5, -100.0, 100.0, "x capacity value",
        "Remembered worth of membership (payoff as a member minus payoff outside, relative "
-       "to funds capacity) below which a member grows discontent.", group="cohesion"),
+       "to the value of all it could give in a cycle) below which a member grows discontent.",
+       group="cohesion"),
     _p("rejoin", False, group="cohesion",
        meaning="A nation that left may rejoin when its trust in the coalition and the worth "
                "it remembers of membership recover."),

@@ -42,6 +42,9 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "reimbursement": 17136.0, "req_funds": 0.3, "req_troops": 0.2, "req_enablers": 0.2,
         "regional_salience": 2.0, "n_missions": 2, "mission_duration": 8,
         "private_benefit": 0.1, "n_regions": 5,
+        # Article 19 (arrears the organisation sees cost the vote) and its published status of
+        # contributions.
+        "vote_suspension": True, "public_reports": True,
     }),
     "nato_2014": {
         # NATO's 31 allies from 2014 (World Bank GDP and population; defence spending as the

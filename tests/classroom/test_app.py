@@ -137,7 +137,8 @@ def test_a_student_can_pledge_before_the_first_cycle_when_groups_rematch():
 
 
 def test_the_lesson_card_reads_well_after_a_collapse():
-    model = ClassroomModel(preset="trust_collapse", rng=42)
+    # Membership worth nothing to anyone (exit_payoff 100): everybody leaves.
+    model = ClassroomModel(preset="trust_collapse", rng=42, setup={"exit_payoff": 100.0})
     model.run_for(25)
     assert model.metrics["members"] == 0  # everybody left: mean trust is undefined
     box, rc = solara.render(LessonView(model), handle_error=False)

@@ -31,7 +31,8 @@ def test_an_updated_chart_equals_a_fresh_one(make, preset):
 
 
 def test_the_network_shows_exits_and_the_player():
-    model = ClassroomModel(preset="trust_collapse", rng=42)
+    # Membership worth nothing to anyone (exit_payoff 100): everybody leaves.
+    model = ClassroomModel(preset="trust_collapse", rng=42, setup={"exit_payoff": 100.0})
     model.run_for(18)
     model.player = 3
     chart = NetworkChart(model)

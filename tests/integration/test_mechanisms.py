@@ -35,12 +35,13 @@ def test_peer_punishment_sustains_cooperation_in_the_lab():
     assert punished > plain + 10
 
 
-def test_higher_initial_trust_raises_retention():
-    # Each run keeps or loses its members in a cascade, so average over more seeds.
+def test_higher_initial_trust_keeps_members_longer():
+    # Trust is learned: the initial value is a prior that what partners deliver overrides, so
+    # without rejoining it decides when the discontented leave, not whether (docs/ODD.md).
     def retention(trust):
-        return np.mean([run("trust_collapse", seed=s, steps=40, initial_trust=trust)
-                        .model_frame["retention"].iloc[-15:].mean() for s in range(12)])
-    assert retention(0.8) > retention(0.2) + 0.2
+        return np.mean([run("trust_collapse", seed=s, steps=20, initial_trust=trust)
+                        .model_frame["retention"].mean() for s in range(12)])
+    assert retention(0.8) > retention(0.2) + 0.1
 
 
 def test_interest_divergence_raises_opt_outs():
@@ -103,3 +104,48 @@ def test_more_budget_inertia_keeps_the_2014_pattern_longer():
         return np.mean(values)
 
     assert kept(0.0) < kept(0.5) < kept(0.9)
+
+
+def _regional_trust(salience):
+    """In-region minus cross-region trust, and the share of the strongest mutual-trust links
+    (above the median) that join nations of one region (a third by chance)."""
+    gaps, shares = [], []
+    for seed in range(6):
+        model = abm.CoalitionModel(rng=seed, n_missions=3, n_regions=3, monitoring=0.9,
+                                   regional_trust=0.3, regional_salience=salience)
+        model.run_for(40)
+        trust, region = model.trust, model.region
+        same = region[:, None] == region[None, :]
+        off = ~np.eye(len(region), dtype=bool)
+        gaps.append(trust[same & off].mean() - trust[~same].mean())
+        mutual = np.minimum(trust, trust.T)
+        linked = (mutual > np.median(mutual[off])) & off
+        shares.append((linked & same).sum() / linked.sum())
+    return np.mean(gaps), np.mean(shares)
+
+
+def test_blocs_follow_regions_with_strong_regional_salience_and_trust():
+    # Each nation judges its partners by what it sees where it is itself deployed: with
+    # salient regional missions, neighbours see each other at their best.
+    flat_gap, flat_share = _regional_trust(0.0)
+    gap, share = _regional_trust(5.0)
+    assert gap > flat_gap + 0.02
+    assert share > flat_share + 0.03  # the strongest links concentrate within regions
+
+
+def test_trust_is_bilateral():
+    # Observation is private: the trust placed in one partner differs between observers.
+    spreads = []
+    for seed in range(10):
+        model = abm.CoalitionModel(rng=seed)
+        model.run_for(40)
+        trust = model.trust.copy()
+        np.fill_diagonal(trust, np.nan)
+        spreads.append(np.nanmean(np.nanstd(trust, axis=0)))
+    assert np.mean(spreads) >= 0.03
+
+
+def test_side_payments_close_expected_troop_gaps_in_peacekeeping():
+    made = [run("peacekeeping", seed=s, steps=30).model_frame["side_payments"].gt(0).any()
+            for s in range(6)]
+    assert np.mean(made) > 0.5

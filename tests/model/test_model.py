@@ -75,7 +75,8 @@ def scripted(model):
 
 @pytest.mark.parametrize(("preset", "params", "seed", "exercised"), [
     ("trust_collapse", {"rejoin": True, "n_missions": 2, "mission_duration": 4,
-                        "vote_suspension": True, "burden_rule": "assessed"}, 4,
+                        "vote_suspension": True, "burden_rule": "assessed",
+                        "exit_trust": 0.35}, 2,
      ("exits", "rejoins")),
     ("public_goods_lab", {"rematch": False, "exit_patience": 1, "exit_payoff": 1.2,
                           "n_nations": 40}, 1, ("exits",)),  # groups formed once
@@ -103,7 +104,8 @@ def test_the_kept_caches_equal_making_them_every_cycle(monkeypatch, preset, para
 
 
 def test_exits_and_ended_missions_drop_the_kept_negotiation():
-    model = CoalitionModel.from_preset("peacekeeping", rng=1)
+    # (Without Article 19: a vote suspended or restored also drops it.)
+    model = CoalitionModel.from_preset("peacekeeping", rng=1, vote_suspension=False)
     model.run_for(1)
     kept = model._negotiated
     model.run_for(1)

@@ -1,8 +1,12 @@
 """Phase 2, end of the conference: side-payments that close a troop gap.
 
-A nation with a stake in a mission whose troops fall short may pay another participant with
-spare troops to deploy them (a bilateral deal). Deals are struck one donor at a time, in random
-order (``AgentSet.shuffle_do``), because who strikes a deal first changes what is left for the
+A nation with a stake in a mission whose troops it expects to fall short may pay another
+participant with spare troops to deploy them (a bilateral deal). What it expects is the
+pledges on the table discounted by its trust in their authors (trust is the expected share
+of a pledge delivered, as at the conference): a mission can be fully pledged and still be
+expected to lack troops, which is how force generation usually fails (authorised strength
+is pledged, then not deployed). Deals are struck one donor at a time, in random
+order, because who strikes a deal first changes what is left for the
 others; what each donor does is ``Nation.offer_side_payment``.
 """
 
@@ -14,9 +18,8 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from mesa.agent import AgentSet
 
-from ...scenarios.kinds import TROOPS
+from ...scenarios.kinds import FUNDS, TROOPS
 from ..missions import Missions
 from .negotiation import Mandates
 from .pledging import Pledges, Terms
@@ -30,10 +33,12 @@ class SideDeal:
     """The side-payment market of one conference, as the donors change it in turn."""
 
     pledge: np.ndarray  # (m, n, c) pledges, with the troops bought so far
-    gap: np.ndarray  # (m,) troops still missing
+    gap: np.ndarray  # (m, n) troops each nation still expects to be missing
     price: np.ndarray  # (m, n) what a soldier costs its provider, net of private benefits
     value_per_soldier: np.ndarray  # (m, n) a donor's value of closing the gap, per soldier
     providers: np.ndarray  # (m, n) participants, who may be paid to deploy
+    spare: np.ndarray  # (n,) troops not yet pledged
+    budget: np.ndarray  # (n,) funds not yet pledged or paid
     paid: np.ndarray  # (n,)
     received: np.ndarray  # (n,)
 
@@ -47,49 +52,69 @@ class SidePayments:
     received: np.ndarray  # (n,) bn USD each provider received
 
 
-def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray) -> bool:
-    """Side-payments are allowed, and some mission's troops fall short of its requirement."""
-    return bool(p["side_payments"] and p["req_troops"] > 0
-                and (pledges.total[:, TROOPS] < requirement[:, TROOPS] - 1e-9).any())
+def expected_troops(pledge: np.ndarray, trust: np.ndarray) -> np.ndarray:
+    """(m, n) the troops each nation expects each mission to get: its own pledge and the
+    others' discounted by its trust in them (``trust[i, i]`` is 0).
+
+    >>> expected_troops(np.array([[[0, 10, 0], [0, 20, 0]]]), np.array([[0, .5], [1, 0]]))
+    array([[20., 30.]])
+    """
+    troops = pledge[:, :, TROOPS]
+    return troops + troops @ trust.T
+
+
+def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray,
+                 trust: np.ndarray, part: np.ndarray) -> bool:
+    """Side-payments are allowed, and some participant expects a mission's troops to fall
+    short of its requirement."""
+    if not (p["side_payments"] and p["req_troops"] > 0):
+        return False
+    short = expected_troops(pledges.pledge, trust) < requirement[:, TROOPS, None] - 1e-9
+    return bool((short & part).any())
 
 
 def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
-           nations: Sequence[Nation], random: Random) -> SidePayments:
-    """Donors whose value of a closed gap beats the cheapest provider's price buy troops."""
-    gap, gain = troop_gap_value(pledges.total, missions.requirement, missions.weight)
-    value = terms.value
-    per_soldier = np.divide(value * (missions.quality * gain)[:, None], gap[:, None],
-                            out=np.zeros_like(value), where=gap[:, None] > 0)
-    price = terms.net_cost[:, :, TROOPS]
+               trust: np.ndarray, capacity: np.ndarray, nations: Sequence[Nation],
+               random: Random) -> SidePayments:
+    """Donors whose value of the gap they expect closed beats the price of a provider with
+    spare troops buy troops, within the funds they have not pledged (``capacity``: n x c)."""
     part = mandates.part
     n = part.shape[1]
-    deal = SideDeal(pledge=pledges.pledge.copy(), gap=gap.copy(), price=price,
-                    value_per_soldier=per_soldier, providers=part, paid=np.zeros(n),
-                    received=np.zeros(n))
-    for mission in np.flatnonzero(gap > 1e-9):
-        cheapest = np.where(part[mission], price[mission], np.inf).min()
-        donors = np.flatnonzero(part[mission] & (per_soldier[mission] > cheapest))
-        if len(donors):
-            AgentSet([nations[i] for i in donors], random=random).shuffle_do(
-                "offer_side_payment", deal, mission)
+    expected = expected_troops(pledges.pledge, trust)  # (m, n)
+    gap = np.maximum(missions.requirement[:, TROOPS, None] - expected, 0.0) * part
+    # Each donor's gain in effectiveness from closing the gap it expects, the other
+    # capabilities at their pledged coverage.
+    coverage = np.minimum(1.0, np.divide(pledges.total, missions.requirement,
+                                         out=np.ones_like(pledges.total),
+                                         where=missions.requirement > 0))
+    coverage[:, TROOPS] = 1.0
+    others = (coverage ** missions.weight).prod(axis=1, keepdims=True)  # troops aside
+    required = missions.requirement[:, TROOPS, None]
+    expected_coverage = np.minimum(1.0, np.divide(expected, required, out=np.ones_like(expected),
+                                                  where=required > 0))
+    gain = others * (1.0 - expected_coverage ** missions.weight[:, TROOPS, None])
+    per_soldier = np.divide(terms.value * missions.quality[:, None] * gain, gap,
+                            out=np.zeros_like(gap), where=gap > 0)
+    price = terms.net_cost[:, :, TROOPS]
+    spare = capacity[:, TROOPS] - pledges.pledge[:, :, TROOPS].sum(axis=0)
+    budget = capacity[:, FUNDS] - pledges.pledge[:, :, FUNDS].sum(axis=0)
+    deal = SideDeal(pledge=pledges.pledge.copy(), gap=gap, price=price,
+                    value_per_soldier=per_soldier, providers=part & (spare > 0), spare=spare,
+                    budget=budget, paid=np.zeros(n), received=np.zeros(n))
+    for mission in np.flatnonzero(gap.max(axis=1) > 1e-9):
+        # Donors with a provider whose price is below their trust-discounted value (spare
+        # troops and budgets only shrink during the market, so no one else can deal).
+        able = (per_soldier[mission][:, None] * trust > price[mission][None, :]) & \
+            deal.providers[mission][None, :]
+        np.fill_diagonal(able, False)
+        donors = np.flatnonzero((gap[mission] > 1e-9) & (budget > 0) & able.any(axis=1)
+                                ).tolist()
+        # In random order (as ``AgentSet.shuffle_do``, without building an AgentSet for a
+        # few calls): who strikes a deal first changes what is left for the others.
+        random.shuffle(donors)
+        gaps = deal.gap[mission]
+        for donor in donors:
+            if gaps[donor] > 1e-9:  # earlier deals may have closed the gap it expected
+                nations[donor].offer_side_payment(deal, mission)
+                gaps = deal.gap[mission]
     return SidePayments(deal.pledge, deal.paid, deal.received)
-
-
-def troop_gap_value(
-    total: np.ndarray, requirement: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Troop gap per mission and the rise in effectiveness from closing it, given the totals
-    pledged per mission and capability.
-
-    >>> gap, gain = troop_gap_value(np.array([[4.0, 5.0, 0.0]]), np.array([[4.0, 10.0, 0.0]]),
-    ...                             np.array([[0.5, 0.5, 0.0]]))
-    >>> gap.tolist(), gain.round(4).tolist()
-    ([5.0], [0.2929])
-    """
-    gap = np.maximum(requirement[:, TROOPS] - total[:, TROOPS], 0.0)
-    coverage = np.minimum(1.0, np.divide(total, requirement, out=np.ones_like(total),
-                                         where=requirement > 0))
-    full = coverage.copy()
-    full[:, TROOPS] = 1.0
-    gain = (full ** weight).prod(axis=1) - (coverage ** weight).prod(axis=1)
-    return gap, gain

@@ -145,17 +145,49 @@ class TrustUpdate:
     pledged_value: np.ndarray  # (n,) what each pledged, at its own unit costs
 
 
+def engaged_view(reliability: np.ndarray, weight: np.ndarray, engagement: np.ndarray
+                 ) -> np.ndarray:
+    """(n, n) what i sees of j's reliability where i is itself engaged: j's reliability in
+    each mission (``reliability`` and its ``weight``, m x n), each mission weighted by the
+    share of i's own contribution that went there (``engagement``, m x n, columns summing to
+    1 or 0). A nation that gives more to the missions of its own region is seen so by its
+    neighbours deployed there, and as it is elsewhere by the rest.
+
+    >>> engaged_view(np.array([[1.0, 0.5], [0.0, 0.2]]), np.ones((2, 2)),
+    ...              np.array([[1.0, 0.5], [0.0, 0.5]])).round(2).tolist()
+    [[1.0, 0.5], [0.5, 0.35]]
+    """
+    mass = engagement.T @ weight
+    return np.divide(engagement.T @ (weight * reliability), mass,
+                     out=np.ones_like(mass), where=mass > 0)
+
+
 def update(trust: np.ndarray, pledge: np.ndarray, unit_cost: np.ndarray,
-           own_cost: np.ndarray, fair_total: np.ndarray, sees: np.ndarray,
-           aware: np.ndarray, p: dict[str, Any]) -> TrustUpdate:
+           delivered_value: np.ndarray, fair_value: np.ndarray, part: np.ndarray,
+           sees: np.ndarray, aware: np.ndarray, p: dict[str, Any]) -> TrustUpdate:
     """Phase 7: each nation moves its trust in the partners whose missions it follows
-    (``aware``) towards what it saw of them (``sees``), then gossip blends in the reports
-    of those it trusts."""
-    pledged_value = over_missions(np.vecdot(pledge, unit_cost))
-    reliability = observed_reliability(pledged_value, own_cost, fair_total,
-                                       np.ones(len(own_cost), dtype=bool),
-                                       p["fairness_weight"])
-    target = private_targets(reliability, np.maximum(pledged_value, fair_total), sees, aware)
+    (``aware``) towards what it saw of them (``sees``): their conduct in the missions where
+    it is itself deployed (``engaged_view``), or overall if it delivered nothing; then
+    gossip blends in the reports of those it trusts. ``delivered_value`` and ``fair_value``
+    are (m, n)."""
+    pledged = np.vecdot(pledge, unit_cost)  # (m, n)
+    pledged_value = over_missions(pledged)
+    fair_total = over_missions(fair_value)
+    everyone = np.ones(len(pledged_value), dtype=bool)
+    weight = np.maximum(pledged_value, fair_total)
+    reliability = observed_reliability(pledged_value, over_missions(delivered_value),
+                                       fair_total, everyone, p["fairness_weight"])
+    target = private_targets(reliability, weight, sees, aware)
+    if len(pledged) > 1:  # several missions: i sees j where i itself is deployed
+        per_mission = observed_reliability(pledged, delivered_value, fair_value,
+                                           np.ones(pledged.shape, dtype=bool),
+                                           p["fairness_weight"])
+        given = delivered_value.sum(axis=0)
+        engagement = np.divide(delivered_value, given, out=np.zeros_like(delivered_value),
+                               where=given > 0)
+        engaged = given > 0
+        view = engaged_view(per_mission, np.maximum(pledged, fair_value), engagement)
+        target = np.where(sees & engaged[:, None], view, target)
     trust = update_trust(trust, target, p["trust_learning"], p["trust_asymmetry"])
     trust = gossip(trust, p["gossip"])
     return TrustUpdate(trust, pledged_value)

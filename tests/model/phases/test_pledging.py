@@ -11,9 +11,8 @@ import abm
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
-    expected_penalty,
     assessed_scale,
-    carry_over_budgets,
+    expected_penalty,
     fair_shares,
     negotiated_terms,
     open_conference,

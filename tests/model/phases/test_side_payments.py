@@ -8,18 +8,19 @@ from abm.model.phases import side_payments
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import negotiated_terms, open_conference, pledge
-from abm.model.phases.side_payments import make_deals, market_opens, troop_gap_value
+from abm.model.phases.side_payments import expected_troops, make_deals, market_opens
 
 from ...property import hand_built
 
 
-def test_troop_gap_and_the_effectiveness_closing_it_adds():
-    gap, gain = troop_gap_value(np.array([[4.0, 10.0, 0.0]]), np.array([[4.0, 10.0, 0.0]]),
-                                np.array([[0.5, 0.5, 0.0]]))
-    assert gap.tolist() == [0.0] and gain.tolist() == [0.0]
+def test_expected_troops_discount_the_others_pledges_by_trust():
+    pledge = np.zeros((1, 3, 3))
+    pledge[0, :, 1] = [10.0, 20.0, 30.0]
+    trust = np.array([[0.0, 1.0, 0.5], [0.0, 0.0, 0.0], [1.0, 1.0, 0.0]])
+    assert expected_troops(pledge, trust).tolist() == [[45.0, 20.0, 60.0]]
 
 
-def test_a_market_opens_only_when_troops_fall_short_and_deals_balance():
+def test_a_market_opens_only_when_troops_are_expected_to_fall_short_and_deals_balance():
     model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0, n_nations=12)
     p, world, rules, state = model.p, model.world, model.rules, model.state
     missions = state.missions
@@ -30,15 +31,28 @@ def test_a_market_opens_only_when_troops_fall_short_and_deals_balance():
                           p["unconditional_level"])
     pledges = pledge(conference, terms, mandates, missions, state, world.capacity, schedules,
                      np.zeros(world.n), p)
-    assert market_opens(p, pledges, missions.requirement)
-    assert not market_opens({**p, "side_payments": False}, pledges, missions.requirement)
-    deals = make_deals(pledges, mandates, terms, missions, model.nations, model.random)
+    part = mandates.part
+    assert market_opens(p, pledges, missions.requirement, state.trust, part)
+    assert not market_opens({**p, "side_payments": False}, pledges, missions.requirement,
+                            state.trust, part)
+    # Full trust in pledges that meet the requirement: nobody expects a gap.
+    full = np.ones_like(state.trust) - np.eye(world.n)
+    enough = type(pledges)(pledges.pledge * 0 + missions.requirement[:, None, :] / world.n,
+                           missions.requirement.copy(), None)
+    assert not market_opens(p, enough, missions.requirement, full, part)
+    spare = world.capacity[:, 1] - pledges.pledge[:, :, 1].sum(axis=0)
+    deals = make_deals(pledges, mandates, terms, missions, state.trust, world.capacity,
+                       model.nations, model.random)
     assert deals.paid.sum() > 0
     assert abs(deals.paid.sum() - deals.received.sum()) <= 1e-12 * deals.paid.sum()
     bought = deals.pledge[:, :, 1] - pledges.pledge[:, :, 1]
     assert (bought >= 0).all() and (bought.sum(axis=0) > 0).tolist() == (
         deals.received > 0).tolist()
-    assert (deals.pledge[:, :, 1].sum(axis=1) <= missions.requirement[:, 1] + 1e-9).all()
+    assert (bought.sum(axis=0) <= spare + 1e-9).all()  # only spare troops are bought
+    # Nobody buys more than closes the gap it expects.
+    assert (expected_troops(deals.pledge, state.trust) * part
+            <= np.maximum(missions.requirement[:, 1, None],
+                          expected_troops(pledges.pledge, state.trust)) * part + 1e-6).all()
 
 
 def test_side_payments_are_transfers_over_a_run(monkeypatch):
@@ -68,4 +82,4 @@ def test_no_side_payments_where_troops_are_not_required():
     schedules = Schedules(state.strategy, 0.745, 0.5, 0.6)
     pledges = pledge(conference, terms, mandates, state.missions, state, world.capacity,
                      schedules, np.zeros(world.n), p)
-    assert not market_opens(p, pledges, state.missions.requirement)
+    assert not market_opens(p, pledges, state.missions.requirement, state.trust, mandates.part)

@@ -86,12 +86,13 @@ def test_a_seen_shortfall_costs_trust_in_that_nation_only_with_those_who_saw_it(
     p, world, rules, state = hand_built(trust_learning=0.5, fairness_weight=0.0)
     pledge = np.ones((1, 4, 3))
     unit = state.missions.unit_cost
-    own_cost = np.vecdot(pledge, unit)[0] * np.array([1.0, 1.0, 0.5, 1.0])
-    fair_total = np.vecdot(pledge, unit)[0]
+    delivered = np.vecdot(pledge, unit) * np.array([1.0, 1.0, 0.5, 1.0])
+    fair = np.vecdot(pledge, unit)
     aware = ~np.eye(4, dtype=bool)
     sees = aware.copy()
     sees[3, 2] = False  # 3 did not see 2; 0 and 1 did
-    result = update(state.trust, pledge, unit, own_cost, fair_total, sees, aware, p)
+    result = update(state.trust, pledge, unit, delivered, fair, np.ones((1, 4), dtype=bool),
+                    sees, aware, p)
     before = state.trust
     assert (result.trust[[0, 1], 2] < before[[0, 1], 2]).all()
     assert result.trust[3, 2] < before[3, 2]  # suspicion: 2 was the only one unseen by 3
