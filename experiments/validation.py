@@ -12,6 +12,10 @@ target, model value and verdict. Checks so far:
    guideline against the real count of allies at 2 % (3 in 2014, 11 in 2023, 23 in 2024).
 4. UN peacekeeping (`un_peacekeeping`, the 188 UN members with 2019 data): money from the
    rich, troops from the poor, and the real top payers and troop contributors.
+5. Partners with and without peer punishment (Herrmann, Thoeni and Gaechter 2008, 16 subject
+   pools): the pooled series of each treatment, the rise that punishment brings, and the
+   pools' range of period-10 contributions spanned by the propensity to antisocial
+   punishment.
 
     python experiments/validation.py [--quick] [--workers N] [--out DIR]
 """
@@ -35,6 +39,7 @@ from abm.experiments.store import load_series
 from abm.experiments.sweep import Experiment, experiment_runs, run_sweep
 from abm.model.metrics import spearman
 from abm.scenarios import datasets, nation_sets
+from abm.scenarios.parameters import defaults
 from abm.scenarios.presets import presets
 from abm.version import __version__
 
@@ -45,6 +50,21 @@ def lab_experiment(quick: bool) -> Experiment:
                                                       replicates=2 if quick else 10),
                       preset="public_goods_lab", seed=2010,
                       series=("mean_contribution_pct", "mean_belief"))
+
+
+# Herrmann, Thoeni and Gaechter (2008): partners (groups formed once), with and without peer
+# punishment, and the propensity to antisocial punishment over its range with punishment.
+DEFAULT_ANTISOCIAL = {**defaults(), **presets["public_goods_lab"]}["antisocial_punishment"]
+ANTISOCIAL = tuple(sorted({0.0, DEFAULT_ANTISOCIAL, 0.2, 0.5, 1.0, 2.0}))
+
+
+def htg_experiment(quick: bool) -> Experiment:
+    sets = [{"peer_punishment": False, "antisocial_punishment": DEFAULT_ANTISOCIAL},
+            *({"peer_punishment": True, "antisocial_punishment": a} for a in ANTISOCIAL)]
+    return Experiment("validation_htg", ParameterSets(sets, replicates=2 if quick else 8),
+                      preset="public_goods_lab", seed=2008,
+                      fixed={"rematch": False, "n_nations": 400},
+                      series=("mean_contribution_pct",))
 
 
 # Joint products: the private share of a contribution's value (private_benefit x salience),
@@ -225,6 +245,60 @@ def lab_check(series: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
     return rows, model.merge(data, left_on="step", right_on="period")
 
 
+def htg_check(experiment: Experiment, series: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
+    """The pooled series of both treatments (tokens of 20), the rise punishment brings, and
+    the range of period-10 contributions over the propensity to antisocial punishment."""
+    points = {spec.key: spec.params for spec in experiment.specs()}
+    series = series[series["key"].isin(points)]
+    params = pd.DataFrame.from_dict(points, orient="index")
+    tokens = series.assign(
+        tokens=series["mean_contribution_pct"] / 5,
+        punishment=series["key"].map(params["peer_punishment"]),
+        antisocial=series["key"].map(params["antisocial_punishment"]))
+    model = tokens.groupby(["punishment", "antisocial", "step"])["tokens"].mean()
+    data = datasets.public_goods_htg()
+    pooled = data.groupby(["treatment", "period"])["mean_contribution_tokens_of_20"].mean()
+    plain = model.loc[(False, DEFAULT_ANTISOCIAL)].to_numpy()
+    punished = model.loc[(True, DEFAULT_ANTISOCIAL)].to_numpy()
+    real_plain = pooled["no_punishment"].to_numpy()
+    real_punished = pooled["punishment"].to_numpy()
+
+    def rmse(a, b):
+        return float(np.sqrt(np.mean((a - b) ** 2)))
+
+    ends = {a: float(model.loc[(True, a)].iloc[-1]) for a in ANTISOCIAL}
+    pools = data[(data["treatment"] == "punishment") & (data["period"] == 10)][
+        "mean_contribution_tokens_of_20"]
+    low, high = float(pools.min()), float(pools.max())
+    reached = (min(ends.values()), max(ends.values()))
+    rows = [
+        {"check": "HTG: partners without punishment (fitted)",
+         "target": "RMSE <= 1.5 tokens vs the 16 pools' mean",
+         "model": f"{rmse(plain, real_plain):.2f} tokens; {plain[0]:.1f} -> {plain[-1]:.1f} "
+                  f"(data {real_plain[0]:.1f} -> {real_plain[-1]:.1f})",
+         "pass": rmse(plain, real_plain) <= 1.5},
+        {"check": "HTG: partners with punishment (fitted)",
+         "target": "RMSE <= 1.5 tokens vs the 16 pools' mean",
+         "model": f"{rmse(punished, real_punished):.2f} tokens; {punished[0]:.1f} -> "
+                  f"{punished[5]:.1f} (period 6) -> {punished[-1]:.1f} (data "
+                  f"{real_punished[0]:.1f} -> {real_punished[5]:.1f} -> {real_punished[-1]:.1f})",
+         "pass": rmse(punished, real_punished) <= 1.5},
+        {"check": "HTG: punishment starts at the plain game and rises",
+         "target": "period 1 within 1 token of the plain game's; >= +2 tokens by period 6",
+         "model": f"period 1: {punished[0]:.1f} vs {plain[0]:.1f}; period 6 - period 1: "
+                  f"{punished[5] - punished[0]:+.1f}",
+         "pass": bool(abs(punished[0] - plain[0]) <= 1.0 and punished[5] - punished[0] >= 2)},
+        {"check": "HTG: antisocial punishment spans the pools",
+         "target": f"period-10 contributions over antisocial_punishment in "
+                   f"[{min(ANTISOCIAL)}, {max(ANTISOCIAL)}] cover the pools' {low:.1f} to "
+                   f"{high:.1f} tokens",
+         "model": ", ".join(f"{a}: {v:.1f}" for a, v in ends.items()),
+         "pass": bool(reached[0] <= low and reached[1] >= high)},
+    ]
+    table = model.rename("model").reset_index()
+    return rows, table
+
+
 def alliance_check(runs: pd.DataFrame) -> tuple[list[dict], pd.DataFrame]:
     runs = runs.assign(joint_products=runs["private_benefit"].map(JOINT_PRODUCTS))
     k = "exploitation_rho_tail_mean"
@@ -265,6 +339,29 @@ def lab_figure(out: Path, lab: pd.DataFrame) -> None:
            title="Beliefs")
     ax.legend(fontsize=8)
     save_figure(fig, out / "lab.png")
+
+
+def htg_figure(out: Path, table: pd.DataFrame) -> None:
+    data = datasets.public_goods_htg()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    default = DEFAULT_ANTISOCIAL
+    for ax, treatment, punishment in ((axes[0], "no_punishment", False),
+                                      (axes[1], "punishment", True)):
+        pools = data[data["treatment"] == treatment].pivot(index="period", columns="city",
+                                                           values="mean_contribution_tokens_of_20")
+        ax.plot(pools.index, pools.to_numpy(), color="grey", lw=0.6, alpha=0.5)
+        ax.plot(pools.index, pools.mean(axis=1), "ks--", label="HTG 2008, mean of 16 pools")
+        shown = ANTISOCIAL if punishment else (default,)
+        for a in shown:
+            part = table[(table["punishment"] == punishment) & (table["antisocial"] == a)]
+            ax.plot(part["step"], part["model"], "o-" if a == default else "-",
+                    lw=2 if a == default else 1,
+                    label=f"model, antisocial {a}" + (" (default)" if a == default else ""))
+        ax.set(xlabel="period", ylabel="contribution (tokens of 20)", ylim=(0, 20),
+               title="Partners, " + treatment.replace("_", " "))
+    axes[0].legend(fontsize=8, loc="lower left")
+    axes[1].legend(fontsize=7, loc="lower left", ncol=2)
+    save_figure(fig, out / "htg.png")
 
 
 def alliance_figure(out: Path, alliance: pd.DataFrame) -> None:
@@ -343,8 +440,38 @@ def un_figure(out: Path, nations: pd.DataFrame) -> None:
     save_figure(fig, out / "un.png")
 
 
+# What each check compares with, and whether a parameter was fitted to that data.
+FITTED = pd.DataFrame([
+    ("lab: period 1, period 10, RMSE", "FG 2010 contributions",
+     "fit: `novice_noise` and `unconditional_level` were fitted to this series (type shares, "
+     "slope and initial belief are measured in the same study)"),
+    ("lab: beliefs decline, beliefs RMSE", "FG 2010 beliefs",
+     "out of sample: no parameter was fitted to the belief series"),
+    ("HTG: partners without punishment", "HTG 2008, 16 pools' mean", "fit: `reputation_weight`"),
+    ("HTG: partners with punishment", "idem",
+     "fit: `punishment_effort`, `antisocial_punishment`"),
+    ("HTG: punishment starts at the plain game and rises", "idem",
+     "a shape the fit did not target: period 1 follows from learning (nothing received yet)"),
+    ("HTG: antisocial punishment spans the pools", "HTG 2008, the pools' period 10",
+     "out of sample: the pools' spread was not fitted (only their mean)"),
+    ("alliance: pure public good", "Olson and Zeckhauser's prediction (sign)", "out of sample"),
+    ("alliance: joint products", "Sandler and Murdoch (2000), NATO 1994-97",
+     "fit: `private_benefit` 0.75 was chosen to give this correlation; the 2014-19 decline "
+     "(0.23 to 0.03) is the out-of-sample part of the target"),
+    ("NATO: calibrated state vs 2014 pattern, 2014 aggregates", "NATO 2014",
+     "fit by construction: the allies start from their 2014 budgets (`funds_start`), and "
+     "budget inertia carries them into cycle 1"),
+    ("NATO: allies at 2 %, 2024 pattern", "NATO 2023-24", "out of sample"),
+    ("UN: funds from the rich, troops from the poorer, top payers, top troop contributors",
+     "UN 2019-21 scale; May 2023 contributors",
+     "out of sample: the assessed scale's ceiling and income adjustment are the written rules, "
+     "not fitted"),
+], columns=["check", "data", "status"])
+
+
 def validation_readme(out: Path, rows: pd.DataFrame, quick: bool, lab: Experiment,
-                      alliance: Experiment, nato: dict, un_replicates: int) -> None:
+                      htg: Experiment, alliance: Experiment, nato: dict, un_replicates: int
+                      ) -> None:
     end = nato["end"].groupby(level=0).mean()
     inertia = presets["nato_2014"]["budget_inertia"]
     (out / "README.md").write_text(f"""# Validation against the empirical record
@@ -356,12 +483,32 @@ Mode: {"quick" if quick else "full"}; model version {__version__}. Reproduce wit
 
 {markdown_table(rows)}
 
+## What was fitted to which data, and what is out of sample
+No parameter is validated against the figure it was fitted to: a check on the data a parameter
+was fitted to measures goodness of fit and says so.
+
+{markdown_table(FITTED)}
+
 ## 1. Public goods laboratory
 `public_goods_lab`, 400 subjects (100 groups of four, strangers), 10 periods,
 {lab.design.replicates} seeds; parameters from Fischbacher and Gaechter (2010): type shares
 55 / 23 / 12 / 10 %, conditional cooperators' slope 14.9 / 20, initial belief 9.8 / 20.
 
 ![laboratory](lab.png)
+
+## 1b. Partners, with and without peer punishment (HTG 2008)
+`public_goods_lab` with `rematch=False` (partners), 400 subjects, {htg.design.replicates} seeds per
+treatment, against the mean of HTG's 16 subject pools (grey: each pool). Without punishment,
+contributions decline nearly linearly: conditional cooperators under-match a falling belief,
+and the reputation motive fades as the known end nears. With punishment, period 1 is the plain
+game's (nobody has been punished yet); contributions rise as nations learn what giving less
+costs them. The propensity to antisocial punishment lowers contributions from the best pools'
+level towards the middle, but not yet to the worst pools' (Athens 6.2, Riyadh 6.6): punishment
+in both directions pushes everyone towards the group mean, and nothing in the model yet deters
+the reciprocators from punishing when their punishment is returned (as counter-punishment does
+in the laboratory, Nikiforakis 2008). This check fails and stays open in issue 11.
+
+![HTG 2008](htg.png)
 
 ## 2. Alliance burden-sharing
 `alliance` preset, {alliance.design.replicates} seeds each, 100 cycles: a pure public good
@@ -402,9 +549,13 @@ cycle per budget year; {nato["replicates"]} seeds per variant, common random num
 voluntary troops reimbursed at the UN rate of 1,428 USD per soldier per month) over the 188
 UN member states with World Bank data for 2019 (aggregates and territories removed);
 {un_replicates} seeds. Money comes from the rich and troops from the poorer; the real top four
-payers are the model's top four. The real assessed scale charges the permanent members of the
-Security Council a premium, which is why the real US and Japan shares exceed the model's GDP
-scale. Troops in the model scale with population, so India dominates them; Nepal and
+payers are the model's top four. The model's scale, like the UN's, adjusts GDP shares for low
+income per head and caps them at 22 %, and binds every member whether it accepts a mandate or
+not; what members pay is their choice, and arrears lower the smaller payers' shares, which
+lifts the US share near its real 27.9 %. The real peacekeeping scale also charges the
+permanent members of the Security Council a premium and discounts the poorest further, which
+the model does not; China's share is the model's largest error. Troops in the model scale
+with population, so India dominates them; Nepal and
 Bangladesh send far more than their size, for reasons (army size, the income reimbursement
 brings at home) the model does not carry per nation.
 
@@ -420,8 +571,9 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     executor, workers, backend, close = make_executor(args.workers, None)
     try:
-        lab, alliance = lab_experiment(quick), alliance_experiment(quick)
-        for experiment in (lab, alliance):
+        lab, alliance, htg = lab_experiment(quick), alliance_experiment(quick), \
+            htg_experiment(quick)
+        for experiment in (lab, htg, alliance):
             run_sweep(experiment, out / experiment.name, executor=executor, workers=workers,
                       progress=args.progress, backend=backend)
         nato_frames = nation_runs(executor, "nato_2014", NATO_VARIANTS,
@@ -434,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = {s.key for s in lab.specs()}
     series = load_series(out / lab.name)
     lab_rows, lab_table = lab_check(series[series["key"].isin(keys)])
+    htg_rows, htg_table = htg_check(htg, load_series(out / htg.name))
     alliance_rows, alliance_runs = alliance_check(experiment_runs(alliance, out / alliance.name))
     nato_rows, nato = nato_check(nato_frames)
     un_rows, un_nations = un_check(un_frames, tail=10 if quick else 20)
@@ -441,10 +594,11 @@ def main(argv: list[str] | None = None) -> int:
     alliance_figure(out, alliance_runs)
     nato_figure(out, nato)
     un_figure(out, un_nations)
-    rows = pd.DataFrame(lab_rows + alliance_rows + nato_rows + un_rows)
+    htg_figure(out, htg_table)
+    rows = pd.DataFrame(lab_rows + htg_rows + alliance_rows + nato_rows + un_rows)
     verdict = rows.pop("pass")
     rows["verdict"] = ["reported" if v is None else "pass" if v else "FAIL" for v in verdict]
-    validation_readme(out, rows, quick, lab, alliance, nato, 4 if quick else 20)
+    validation_readme(out, rows, quick, lab, htg, alliance, nato, 4 if quick else 20)
     print(markdown_table(rows))
     return 1 if (rows["verdict"] == "FAIL").any() else 0
 

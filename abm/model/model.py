@@ -181,7 +181,7 @@ class CoalitionModel(mesa.Model):
         if side_payments.market_opens(p, pledges, missions.requirement, state.trust,
                                       mandates.part):
             deals = side_payments.make_deals(pledges, mandates, terms, missions, state.trust,
-                                             world.capacity, self.nations, self.random)
+                                             world.capacity, self.nations, rng)
             pledge, paid, received = deals.pledge, deals.paid, deals.received
 
         # 3. Delivery: one uniform draw per nation for reneging, one for the organisation's

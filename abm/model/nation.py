@@ -135,29 +135,23 @@ class Nation(mesa.Agent):
         from j closes trust[k, j] of every nation k's expected gap.
         """
         i = self.index
-        gap = deal.gap[mission, i]
-        if gap <= 0:
+        gap, budget = deal.gap[mission, i], deal.budget[i]
+        if gap <= 0 or budget <= 0:
             return
-        budget = deal.budget[i]
-        if budget <= 0:
+        prices = deal.price_to[mission, i]
+        j = int(prices.argmin())  # the cheapest per soldier it expects delivered
+        value = deal.value_per_soldier[mission, i]
+        if not prices[j] < value:
             return
-        trust, spare, price = self.model.state.trust, deal.spare, deal.price[mission]
-        willing = deal.value_per_soldier[mission, i] * trust[i]
-        eligible = deal.providers[mission] & (spare > 0) & (willing > price)
-        eligible[i] = False
-        if not eligible.any():
-            return
-        candidates = np.flatnonzero(eligible)
-        j = candidates[np.argmin(price[candidates] / np.maximum(trust[i, candidates], 1e-12))]
-        cost = max(price[j], 0.0)
-        unit = cost + 0.5 * (willing[j] - cost)
-        soldiers = min(gap / max(trust[i, j], 1e-12), spare[j],
-                       budget / unit if unit > 0 else np.inf)
-        if soldiers <= 0:
-            return
+        trust, cost = deal.trust[i, j], deal.cost[mission, j]
+        unit = 0.5 * (cost + value * trust)  # cost + half the surplus
+        soldiers = min(gap / trust, deal.spare[j], budget / unit if unit > 0 else np.inf)
         deal.pledge[mission, j, TROOPS] += soldiers
-        deal.gap[mission] = np.maximum(deal.gap[mission] - trust[:, j] * soldiers, 0.0)
+        gaps = deal.gap[mission]
+        np.maximum(gaps - deal.trust[:, j] * soldiers, 0.0, out=gaps)
         deal.spare[j] -= soldiers
+        if deal.spare[j] <= 0:
+            deal.price_to[:, :, j] = np.inf
         deal.budget[i] -= soldiers * unit
         deal.paid[i] += soldiers * unit
         deal.received[j] += soldiers * unit

@@ -78,10 +78,13 @@ def cycle_statistics(required_total: list[float], outcome: Outcome, launched: np
         mean = float(trust_given.sum()) / pairs
         live["mean_trust"] = mean
         live["trust_sd"] = max(float(np.vdot(trust, trust)) / pairs - mean * mean, 0.0) ** 0.5
-    elif k > 1:
-        values = trust[np.ix_(member, member)][~np.eye(k, dtype=bool)]
-        live["mean_trust"] = float(values.mean())
-        live["trust_sd"] = float(values.std())
+    elif k > 1:  # over pairs of members (trust[i, i] is 0)
+        pairs = k * (k - 1)
+        inside = member.astype(float)
+        mean = float(inside @ trust @ inside) / pairs
+        live["mean_trust"] = mean
+        squares = float(inside @ (trust * trust) @ inside) / pairs
+        live["trust_sd"] = max(squares - mean * mean, 0.0) ** 0.5
     else:
         live["mean_trust"] = live["trust_sd"] = float("nan")
     live["trust_blocs"] = count_blocs(trust, member, p["bloc_threshold"], k)

@@ -131,3 +131,17 @@ def public_goods(path: str | Path | None = None) -> pd.DataFrame:
         Column("period", low=1, high=100),
         Column("mean_contribution_pct_endowment", low=0, high=100),
         Column("mean_belief_tokens_of_20", low=0, high=20)], "public_goods_fg2010", 2)
+
+
+HTG_TREATMENTS = ("no_punishment", "punishment")
+
+
+def public_goods_htg(path: str | Path | None = None) -> pd.DataFrame:
+    """Herrmann, Thoeni and Gaechter (2008): mean contribution per period in 16 subject pools,
+    partners, with and without peer punishment."""
+    frame = read_checked(path or DATA / "public_goods_htg2008.csv", [
+        Column("city", numeric=False), Column("treatment", numeric=False),
+        Column("period", low=1, high=100),
+        Column("mean_contribution_tokens_of_20", low=0, high=20)], "public_goods_htg2008", 2)
+    check_choice(frame, "treatment", HTG_TREATMENTS, "public_goods_htg2008")
+    return frame

@@ -179,6 +179,10 @@ _P = [
                "or a share of GDP (guideline)."),
     _p("assessment_ceiling", 0.22, 0.01, 1.0, "share of budget",
        "Largest assessed share any nation pays (the UN scale's 22 %).", group="institutions"),
+    _p("income_gradient", 0.8, 0.0, 1.0, "share",
+       "Low per capita income adjustment of the assessed scale: a member below the pool's "
+       "average income per head has its GDP share cut by this share of its shortfall (the "
+       "UN's 80 %, A/RES/73/271).", group="institutions"),
     _p("guideline_share", 0.02, 0.0, 0.5, "share of GDP",
        "Guideline spending target (NATO's 2 %).", group="institutions"),
     _p("monitoring", 0.5, 0.0, 1.0, "probability",

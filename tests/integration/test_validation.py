@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECKS = {
     "lab: period 1 contribution": True, "lab: period 10 contribution": True,
     "lab: RMSE over 10 periods": True, "lab: beliefs decline": True,
-    "lab: beliefs RMSE (not fitted)": True, "alliance: pure public good": True,
+    "lab: beliefs RMSE (not fitted)": True,
+    "HTG: partners without punishment (fitted)": True,
+    "HTG: partners with punishment (fitted)": True,
+    "HTG: punishment starts at the plain game and rises": True,
+    "HTG: antisocial punishment spans the pools": True,
+    "alliance: pure public good": True,
     "alliance: joint products": True, "alliance: weak joint products": False,
     "NATO: calibrated state vs 2014 pattern": True,
     "NATO: 2014 aggregates (cycle 1)": True,
@@ -40,19 +45,34 @@ def validation(tmp_path_factory):
     return proc, rows, out
 
 
+# Checks that fail today, each open in its issue: a strict xfail, so that the day one passes
+# the suite says so.
+KNOWN_FAILURES = {
+    "HTG: antisocial punishment spans the pools":
+        "issue 11: period-10 contributions over antisocial_punishment span 9 to 17 tokens, "
+        "not the pools' 6.2 to 17.5",
+}
+
+
 def test_validation_exits_cleanly(validation):
-    proc, _, _ = validation
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    """Exit status 1 exactly when a check fails (the known failures), never a traceback."""
+    proc, rows, _ = validation
+    failed = {check for check, cells in rows.items() if cells[3] == "FAIL"}
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == (1 if failed else 0), proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert failed <= set(KNOWN_FAILURES), failed
 
 
-@pytest.mark.parametrize("check", CHECKS)
+@pytest.mark.parametrize("check", [
+    pytest.param(check, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[check]))
+    if check in KNOWN_FAILURES else check for check in CHECKS])
 def test_each_check_meets_its_tolerance(validation, check):
     _, rows, _ = validation
     assert check in rows, f"{check!r} missing from the README table"
     assert rows[check][3] == ("pass" if CHECKS[check] else "reported"), rows[check]
 
 
-@pytest.mark.parametrize("figure", ["lab", "alliance", "nato", "un"])
+@pytest.mark.parametrize("figure", ["lab", "htg", "alliance", "nato", "un"])
 def test_each_check_draws_its_figure(validation, figure):
     _, _, out = validation
     assert (out / f"{figure}.png").stat().st_size > 10_000

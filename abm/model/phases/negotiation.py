@@ -57,6 +57,12 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
     position, distance, launched, part = negotiate(
         world.position, weight, pool, p["tolerance"], rules.unanimity, p["qmv_threshold"],
         voters)
+    dissent = int((pool & (distance > p["tolerance"] + 1e-12)).sum())
+    if p["burden_rule"] == "assessed":
+        # An assessment binds every member of the pool, whether it accepts the mandate or
+        # not (UN Charter, Article 17(2)): a dissenter cannot opt out; it takes part on the
+        # value the mandate leaves it, and may fall into arrears.
+        part = pool & launched[:, None]
     # The compromise is a weighted mean: without its vote a nation's weight w leaves it, and
     # the mandate moves away from it by w / (W - w) of its distance (in any dimension).
     total = weight.sum(axis=1, keepdims=True)
@@ -70,7 +76,7 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
         position=position, pool=pool, beneficiaries=beneficiaries, salience=salience,
         aligned=alignment(distance, rules.disagreement), voice=voice, launched=launched,
         part=part,
-        dissent=int((pool & (distance > p["tolerance"] + 1e-12)).sum()),
+        dissent=dissent,
         participating=participating, missions_joined=np.maximum(part.sum(axis=0), 1),
         partner_weight=part / np.maximum(n_part - 1, 1)[:, None], seen=seen,
         inverse_seen=inverse(seen.sum(axis=0)), watched=watched,

@@ -45,7 +45,8 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     value = (p["mpcr"] * mandates.salience * mandates.aligned * world.size[None, :]
              * full_cost[:, None] * mandates.beneficiaries)
     fair = fair_shares(missions.requirement, world.capacity, mandates.pool, world.gdp,
-                       p["burden_rule"], p["assessment_ceiling"], p["guideline_share"])
+                       p["burden_rule"], p["assessment_ceiling"], p["guideline_share"],
+                       world.gdp_per_capita, p["income_gradient"])
     # Joint products: the private share of a contribution's value grows with the nation's
     # own stake in the mission (salience, higher in its region), not with its size.
     private_rate = np.minimum(p["private_benefit"] * mandates.salience, 1.0)
@@ -98,6 +99,10 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
         offers, funds_pledged = carry_over_budgets(
             offers, funds_pledged, p["budget_inertia"], capacity[:, FUNDS],
             mandates.participating, mandates.part / mandates.missions_joined, state.played)
+    if p["burden_rule"] == "assessed":
+        # An assessed budget bills each member its assessment and no more (the UN credits
+        # what a member pays beyond it against its next assessment).
+        np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
     accepted, total = trim_to_requirement(offers, missions.requirement)
     return Pledges(accepted, total, funds_pledged)
 
@@ -154,31 +159,54 @@ def fair_shares(
     rule: str,
     ceiling: float,
     guideline: float,
+    gdp_per_capita: np.ndarray | None = None,
+    gradient: float = 0.0,
 ) -> np.ndarray:
     """Each pool member's fair share of each requirement, in units of the capability.
 
     Troops and enablers are shared by capacity. Funds follow the burden-sharing rule:
-    capacity (voluntary), GDP shares capped at ``ceiling`` (assessed, like the UN scale) or
-    ``guideline`` x GDP (like NATO's 2 %).
+    capacity (voluntary), GDP shares adjusted for low income per head (``gradient``) and
+    capped at ``ceiling`` (assessed, like the UN scale) or ``guideline`` x GDP (like NATO's
+    2 %).
     """
     weight = pool[:, :, None] * capacity[None, :, :]
     total = weight.sum(axis=1, keepdims=True)
     fs = requirement[:, None, :] * np.divide(weight, total, out=np.zeros_like(weight),
                                              where=total > 0)
     if rule == "assessed":
-        fs[:, :, FUNDS] = requirement[:, None, FUNDS] * assessed_scale(gdp, pool, ceiling)
+        fs[:, :, FUNDS] = requirement[:, None, FUNDS] * assessed_scale(
+            gdp, pool, ceiling, gdp_per_capita, gradient)
     elif rule == "guideline":
         fs[:, :, FUNDS] = guideline * gdp[None, :] * pool
     return fs
 
 
-def assessed_scale(gdp: np.ndarray, pool: np.ndarray, ceiling: float) -> np.ndarray:
+def assessed_scale(gdp: np.ndarray, pool: np.ndarray, ceiling: float,
+                   gdp_per_capita: np.ndarray | None = None, gradient: float = 0.0
+                   ) -> np.ndarray:
     """GDP shares within each pool, capped at ``ceiling`` with the excess spread pro rata.
+
+    As in the UN scale of assessments, a member whose income per head falls short of the
+    pool's average by a share s has its GDP cut by ``gradient`` x s (the low per capita
+    income adjustment); the reduction falls on the members above the average, pro rata.
 
     >>> assessed_scale(np.array([8.0, 1.0, 1.0]), np.array([[True, True, True]]), 0.5)
     array([[0.5 , 0.25, 0.25]])
+    >>> assessed_scale(np.array([6.0, 2.0]), np.array([[True, True]]), 1.0,
+    ...                np.array([3.0, 1.0]), 0.5)
+    array([[0.8125, 0.1875]])
     """
     share = pool * gdp[None, :]
+    if gradient and gdp_per_capita is not None:
+        # The pool's average income per head: its GDP over its population.
+        people = (share / gdp_per_capita[None, :]).sum(axis=1, keepdims=True)
+        average = share.sum(axis=1, keepdims=True) / np.maximum(people, 1e-300)
+        poorer = np.maximum(1.0 - gdp_per_capita[None, :] * inverse(average), 0.0) * pool
+        cut = share * gradient * poorer
+        richer = np.where(poorer > 0, 0.0, share)
+        richer_total = richer.sum(axis=1, keepdims=True)
+        share = share - cut + np.divide(richer * cut.sum(axis=1, keepdims=True), richer_total,
+                                        out=np.zeros_like(richer), where=richer_total > 0)
     share = share / np.maximum(share.sum(axis=1, keepdims=True), 1e-300)
     for _ in range(len(gdp)):
         over = share > ceiling

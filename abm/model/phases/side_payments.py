@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from random import Random
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,9 +33,10 @@ class SideDeal:
 
     pledge: np.ndarray  # (m, n, c) pledges, with the troops bought so far
     gap: np.ndarray  # (m, n) troops each nation still expects to be missing
-    price: np.ndarray  # (m, n) what a soldier costs its provider, net of private benefits
+    cost: np.ndarray  # (m, n) what a soldier costs its provider, net of private benefits (>= 0)
     value_per_soldier: np.ndarray  # (m, n) a donor's value of closing the gap, per soldier
-    providers: np.ndarray  # (m, n) participants, who may be paid to deploy
+    price_to: np.ndarray  # (m, n, n) cost[j] / trust[i, j]: j's price per soldier i expects
+    trust: np.ndarray  # (n, n)
     spare: np.ndarray  # (n,) troops not yet pledged
     budget: np.ndarray  # (n,) funds not yet pledged or paid
     paid: np.ndarray  # (n,)
@@ -75,46 +75,48 @@ def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray,
 
 def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
                trust: np.ndarray, capacity: np.ndarray, nations: Sequence[Nation],
-               random: Random) -> SidePayments:
+               rng: np.random.Generator) -> SidePayments:
     """Donors whose value of the gap they expect closed beats the price of a provider with
     spare troops buy troops, within the funds they have not pledged (``capacity``: n x c)."""
     part = mandates.part
-    n = part.shape[1]
-    expected = expected_troops(pledges.pledge, trust)  # (m, n)
-    gap = np.maximum(missions.requirement[:, TROOPS, None] - expected, 0.0) * part
-    # Each donor's gain in effectiveness from closing the gap it expects, the other
-    # capabilities at their pledged coverage.
-    coverage = np.minimum(1.0, np.divide(pledges.total, missions.requirement,
-                                         out=np.ones_like(pledges.total),
-                                         where=missions.requirement > 0))
-    coverage[:, TROOPS] = 1.0
-    others = (coverage ** missions.weight).prod(axis=1, keepdims=True)  # troops aside
+    m, n = part.shape
+    pledge = pledges.pledge.copy()
+    troops = pledge[:, :, TROOPS]
+    expected = troops + troops @ trust.T  # expected_troops
     required = missions.requirement[:, TROOPS, None]
-    expected_coverage = np.minimum(1.0, np.divide(expected, required, out=np.ones_like(expected),
-                                                  where=required > 0))
-    gain = others * (1.0 - expected_coverage ** missions.weight[:, TROOPS, None])
+    gap = np.maximum(required - expected, 0.0) * part
+    # Each donor's gain in effectiveness from closing the gap it expects, the other
+    # capabilities at their pledged coverage (weight 0 where nothing is required).
+    weight = missions.weight
+    coverage = np.minimum(np.divide(pledges.total, missions.requirement,
+                                    where=weight > 0, out=np.ones_like(pledges.total)), 1.0)
+    coverage[:, TROOPS] = 1.0
+    others = (coverage ** weight).prod(axis=1, keepdims=True)
+    shortfall = np.divide(gap, required, where=required > 0, out=np.zeros_like(gap))
+    gain = others * (1.0 - (1.0 - shortfall) ** weight[:, TROOPS, None])
     per_soldier = np.divide(terms.value * missions.quality[:, None] * gain, gap,
-                            out=np.zeros_like(gap), where=gap > 0)
-    price = terms.net_cost[:, :, TROOPS]
-    spare = capacity[:, TROOPS] - pledges.pledge[:, :, TROOPS].sum(axis=0)
-    budget = capacity[:, FUNDS] - pledges.pledge[:, :, FUNDS].sum(axis=0)
-    deal = SideDeal(pledge=pledges.pledge.copy(), gap=gap, price=price,
-                    value_per_soldier=per_soldier, providers=part & (spare > 0), spare=spare,
-                    budget=budget, paid=np.zeros(n), received=np.zeros(n))
-    for mission in np.flatnonzero(gap.max(axis=1) > 1e-9):
-        # Donors with a provider whose price is below their trust-discounted value (spare
-        # troops and budgets only shrink during the market, so no one else can deal).
-        able = (per_soldier[mission][:, None] * trust > price[mission][None, :]) & \
-            deal.providers[mission][None, :]
-        np.fill_diagonal(able, False)
-        donors = np.flatnonzero((gap[mission] > 1e-9) & (budget > 0) & able.any(axis=1)
-                                ).tolist()
-        # In random order (as ``AgentSet.shuffle_do``, without building an AgentSet for a
-        # few calls): who strikes a deal first changes what is left for the others.
-        random.shuffle(donors)
-        gaps = deal.gap[mission]
-        for donor in donors:
+                            where=gap > 0, out=np.zeros_like(gap))
+    cost = np.maximum(terms.net_cost[:, :, TROOPS], 0.0)
+    spare = capacity[:, TROOPS] - troops.sum(axis=0)
+    budget = capacity[:, FUNDS] - pledge[:, :, FUNDS].sum(axis=0)
+    # What each donor i expects a soldier from provider j to cost per soldier delivered,
+    # cost[j] / trust[i, j]: infinite from itself (trust[i, i] is 0), from those it does not
+    # trust at all, and from non-participants and participants without spare troops.
+    reachable = trust[None, :, :] * (part & (spare > 0))[:, None, :]
+    price_to = np.divide(cost[:, None, :], reachable, where=reachable > 0,
+                         out=np.full((m, n, n), np.inf))
+    deal = SideDeal(pledge=pledge, gap=gap, cost=cost, value_per_soldier=per_soldier,
+                    price_to=price_to, trust=trust, spare=spare, budget=budget,
+                    paid=np.zeros(n), received=np.zeros(n))
+    for mission in range(m):
+        # Donors with a provider cheaper than their value (spare troops and budgets only
+        # shrink during the market, so no one else can deal), in random order (as
+        # ``AgentSet.shuffle_do``, without building an AgentSet for a few calls): who strikes
+        # a deal first changes what is left for the others.
+        donors = np.flatnonzero((price_to[mission].min(axis=1) < per_soldier[mission])
+                                & (budget > 0))
+        gaps = gap[mission]  # changed in place by each deal
+        for donor in rng.permutation(donors).tolist():
             if gaps[donor] > 1e-9:  # earlier deals may have closed the gap it expected
                 nations[donor].offer_side_payment(deal, mission)
-                gaps = deal.gap[mission]
     return SidePayments(deal.pledge, deal.paid, deal.received)

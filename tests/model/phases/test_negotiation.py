@@ -49,3 +49,17 @@ def test_non_members_neither_take_part_nor_are_watched():
     assert not mandates.part[0, 2] and not mandates.watched[2]
     assert mandates.beneficiaries.all()  # the public good reaches non-members too
     assert mandates.pool_size.tolist() == [3]
+
+
+def test_an_assessment_binds_members_who_reject_the_mandate():
+    """A dissenter opts out of a voluntary mission but not out of an assessed one (UN Charter,
+    Article 17(2)): it takes part, on the value the mandate leaves it."""
+    position = (0.0, 0.1, 0.2, 2.0)  # the last is far from any compromise
+    taken = {}
+    for rule in ("voluntary", "assessed"):
+        p, world, rules, state = hand_built(position=position, tolerance=0.5, burden_rule=rule)
+        mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+        assert mandates.dissent == 1 and mandates.launched.all()
+        taken[rule] = mandates.part[:, 3].any()
+        assert mandates.aligned[:, 3].max() < mandates.aligned[:, 0].min()
+    assert taken == {"voluntary": False, "assessed": True}

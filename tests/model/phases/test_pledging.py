@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import abm
+from abm.model import CoalitionModel
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
@@ -19,6 +20,7 @@ from abm.model.phases.pledging import (
     pledge,
     trim_to_requirement,
 )
+from abm.scenarios.kinds import FUNDS
 from abm.scenarios.presets import preset_params
 
 from ...property import hand_built
@@ -121,3 +123,32 @@ def test_budget_inertia_is_partial_adjustment_from_the_start(tmp_path):
     np.testing.assert_allclose(anchored.loc[1, list("ABCDEF")].to_numpy(), expected)
 
 
+
+
+@given(positive, st.floats(0.0, 1.0))
+def test_low_income_adjustment_moves_assessments_to_the_richer(gdp, gradient):
+    pool = np.ones((1, len(gdp)), dtype=bool)
+    income = gdp[::-1].copy()  # some members poorer than the average, some richer
+    plain = assessed_scale(gdp, pool, 1.0)[0]
+    adjusted = assessed_scale(gdp, pool, 1.0, income, gradient)[0]
+    assert adjusted.sum() == pytest.approx(1.0, rel=1e-9)
+    average = gdp.sum() / (gdp / income).sum()
+    poorer = income < average * (1 - 1e-9)
+    assert (adjusted[poorer] <= plain[poorer] * (1 + 1e-9)).all()
+    assert (adjusted[~poorer] >= plain[~poorer] * (1 - 1e-9)).all()
+
+
+def test_an_assessed_budget_takes_no_more_than_the_assessment():
+    """Under an assessed scale, no member's funds exceed its assessment; under voluntary
+    shares of the same world, the large give beyond their fair shares (Olson)."""
+    excess = {}
+    for rule in ("assessed", "voluntary"):
+        model = CoalitionModel.from_preset("peacekeeping", rng=3, burden_rule=rule,
+                                           vote_suspension=False, mission_duration=0)
+        model.run_for(6)
+        _, terms, _ = model._negotiated
+        fair = terms.fair[:, :, FUNDS].sum(axis=0)
+        pledged = model.nation_frame().query("step == 6")["pledge_funds"].to_numpy()
+        excess[rule] = float((pledged - fair).max())
+    assert excess["assessed"] <= 1e-9
+    assert excess["voluntary"] > 0.01

@@ -42,7 +42,7 @@ def test_a_market_opens_only_when_troops_are_expected_to_fall_short_and_deals_ba
     assert not market_opens(p, enough, missions.requirement, full, part)
     spare = world.capacity[:, 1] - pledges.pledge[:, :, 1].sum(axis=0)
     deals = make_deals(pledges, mandates, terms, missions, state.trust, world.capacity,
-                       model.nations, model.random)
+                       model.nations, model.rng)
     assert deals.paid.sum() > 0
     assert abs(deals.paid.sum() - deals.received.sum()) <= 1e-12 * deals.paid.sum()
     bought = deals.pledge[:, :, 1] - pledges.pledge[:, :, 1]
