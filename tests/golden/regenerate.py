@@ -45,7 +45,7 @@ MECHANISMS: dict[str, dict[str, Any]] = {
         "decision_rule": "unanimity", "divergence": 0.6, "tolerance": 0.9, "n_nations": 12},
         "exercises": ("opt_outs",)},
     "rejoin_several_missions": {"preset": "default", "params": {
-        "rejoin": True, "exit_payoff": 3.0, "exit_patience": 2, "n_missions": 2,
+        "rejoin": True, "exit_payoff": -0.2, "exit_patience": 2, "n_missions": 2,
         "mission_duration": 4, "n_nations": 12}, "exercises": ("exits", "rejoins")},
     "lab_partners_exits": {"preset": "public_goods_lab", "params": {
         "rematch": False, "exit_patience": 1, "exit_payoff": 1.2, "n_nations": 20},
