@@ -82,7 +82,7 @@ def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Mis
     m, n = part.shape
     pledge = pledges.pledge.copy()
     troops = pledge[:, :, TROOPS]
-    expected = troops + troops @ trust.T  # expected_troops
+    expected = expected_troops(pledge, trust)
     required = missions.requirement[:, TROOPS, None]
     gap = np.maximum(required - expected, 0.0) * part
     # Each donor's gain in effectiveness from closing the gap it expects, the other
