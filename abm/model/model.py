@@ -9,7 +9,7 @@ them. The Nation agents (``nation.py``) read the same state one nation at a time
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import mesa
 import numpy as np
@@ -21,7 +21,7 @@ from ..scenarios.presets import preset_params
 from . import missions as mission_rules
 from .missions import over_missions
 from .nation import Nation
-from .observation import co_participants, observation
+from .observation import co_participants, following, observation
 from .phases import (
     accountability,
     adaptation,
@@ -34,7 +34,7 @@ from .phases import (
     trust,
 )
 from .phases.conference import Conference, Motives, Schedules
-from .phases.negotiation import Mandates
+from .phases.negotiation import Mandates, inverse
 from .phases.pledging import Terms
 from .recording import Recorder
 from .reporters import cycle_statistics
@@ -54,6 +54,16 @@ FIXED_AT_CREATION = frozenset((
 def _view(part: str, name: str, doc: str = "") -> property:
     """A read-only attribute of the model that shows ``self.<part>.<name>``."""
     return property(lambda self: getattr(getattr(self, part), name), doc=doc or name)
+
+
+class Negotiated(NamedTuple):
+    """What follows from the negotiated mandates alone, kept while they stand."""
+
+    mandates: Mandates
+    terms: Terms
+    conference: Conference
+    aware: np.ndarray  # (n, n) i follows a mission j is watched in
+    aware_partners: np.ndarray  # (n, n) and i and j take part in a mission together
 
 
 class CoalitionModel(mesa.Model):
@@ -90,7 +100,10 @@ class CoalitionModel(mesa.Model):
         # one changes. (Measured: a default run takes 28 ms with them kept, 45 ms without.) The
         # state is the model's to change: a run is changed through ``change`` and the Nation
         # agents' ``set_pledge``, never by replacing the state's arrays from outside.
-        self._negotiated: tuple[Mandates, Terms, Conference] | None = None
+        self._negotiated: Negotiated | None = None
+        # Side-payment deals in force: they run for ``deal_term`` cycles, or until the
+        # participants or the rules change.
+        self._deals: side_payments.Deals | None = None
         # The strategy types' contribution schedules: kept until the rules change (dropped by
         # ``change``), made anew every cycle while imitation may change strategies.
         # (Measured: making them every cycle costs 2.4 % of a default run's instructions.)
@@ -139,10 +152,11 @@ class CoalitionModel(mesa.Model):
         self.p = validate({**self.p, **params})
         self.rules = Rules.from_params(self.p)
         self._schedules = None
+        self._deals = None  # struck anew under the new rules
         self._renegotiate()
 
     def _renegotiate(self) -> None:
-        """Members, missions or rules changed: negotiate anew at the next cycle."""
+        """Members, missions, votes or rules changed: negotiate anew at the next cycle."""
         self._negotiated = None
 
     # --- one mandate cycle -----------------------------------------------------------------------
@@ -163,9 +177,11 @@ class CoalitionModel(mesa.Model):
             mandates = negotiation.negotiate_mandates(world, missions, state.member, p, rules,
                                                       state.suspended)
             terms = pledging.negotiated_terms(world, missions, mandates, p, rules)
-            self._negotiated = (mandates, terms,
-                                pledging.open_conference(world, missions, mandates, terms, p))
-        mandates, terms, conference = self._negotiated
+            aware = following(mandates)
+            self._negotiated = Negotiated(
+                mandates, terms, pledging.open_conference(world, missions, mandates, terms, p),
+                aware, aware & co_participants(mandates.part))
+        mandates, terms, conference, aware, aware_partners = self._negotiated
 
         # 2. Pledging conference, then side-payments to close troop gaps.
         if self._schedules is None or p["imitation"] > 0:  # imitation may change strategies
@@ -178,11 +194,16 @@ class CoalitionModel(mesa.Model):
             self._motives(mandates, terms),
             adaptation.commitment(state.member, state.streak, p["exit_patience"]))
         pledge, paid, received = pledges.pledge, None, None
-        if side_payments.market_opens(p, pledges, missions.requirement, state.trust,
-                                      mandates.part):
-            deals = side_payments.make_deals(pledges, mandates, terms, missions, state.trust,
-                                             world.capacity, self.nations, rng)
-            pledge, paid, received = deals.pledge, deals.paid, deals.received
+        deals = self._deals
+        if deals is None or not deals.hold(self.steps, mandates.part):
+            deals = self._deals = None
+            if side_payments.market_opens(p, pledges, missions.requirement, state.trust,
+                                          mandates.part):
+                deals = self._deals = side_payments.make_deals(
+                    pledges, mandates, terms, missions, state.trust, world.capacity,
+                    self.nations, rng, self.steps + p["deal_term"])
+        if deals is not None:
+            pledge, paid, received = deals.apply(pledges.pledge, world.capacity)
 
         # 3. Delivery: one uniform draw per nation for reneging, one for the organisation's
         # detection (phase 6), and one per observer and nation for what each sees.
@@ -202,11 +223,11 @@ class CoalitionModel(mesa.Model):
 
         # 6. Accountability: the organisation's sanctions, and punishment chosen by peers.
         detected = detection_draw < p["monitoring"]
-        aware, sees = observation(mandates, detected, observing_draw, p)
+        sees = observation(aware, mandates.opted_out, detected, observing_draw, p)
         account = accountability.hold_to_account(
             pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_total,
             missions.unit_cost, mandates.part, state.strategy, gross, p, detected,
-            sees & co_participants(mandates.part) if p["peer_punishment"] else None,
+            sees & aware_partners if p["peer_punishment"] else None,
             state.spent)
 
         # 7. Trust update: each nation on what it saw.
@@ -288,8 +309,12 @@ class CoalitionModel(mesa.Model):
         """What each nation expects to lose per unit withheld, times the chance it has learned
         that a shortfall is seen (``delivery.deterrent``)."""
         p, state = self.p, self.state
+        vote = None
+        if p["vote_suspension"] and self._negotiated is not None:
+            terms = self._negotiated.terms  # the vote at stake, per unit of the fair share
+            vote = over_missions(terms.voice) * inverse(terms.fair_total)
         return delivery.deterrent(state.detection_belief, p["sanction_rate"],
-                                  state.penalty_belief if p["peer_punishment"] else None)
+                                  state.penalty_belief if p["peer_punishment"] else None, vote)
 
     def _next_missions(self, missions: mission_rules.Missions) -> mission_rules.Missions:
         """Missions age and are replaced when their duration ends; in group mode, groups are

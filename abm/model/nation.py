@@ -135,23 +135,23 @@ class Nation(mesa.Agent):
         from j closes trust[k, j] of every nation k's expected gap.
         """
         i = self.index
-        gap, budget = deal.gap[mission, i], deal.budget[i]
+        gap, budget = deal.gap.item(mission, i), deal.budget.item(i)
         if gap <= 0 or budget <= 0:
             return
         prices = deal.price_to[mission, i]
         j = int(prices.argmin())  # the cheapest per soldier it expects delivered
-        value = deal.value_per_soldier[mission, i]
-        if not prices[j] < value:
+        value = deal.value_per_soldier.item(mission, i)
+        if not prices.item(j) < value:
             return
-        trust, cost = deal.trust[i, j], deal.cost[mission, j]
+        trust, cost = deal.trust.item(i, j), deal.cost.item(mission, j)
         unit = 0.5 * (cost + value * trust)  # cost + half the surplus
-        soldiers = min(gap / trust, deal.spare[j], budget / unit if unit > 0 else np.inf)
+        spare = deal.spare.item(j)
+        soldiers = min(gap / trust, spare, budget / unit if unit > 0 else np.inf)
         deal.pledge[mission, j, TROOPS] += soldiers
         gaps = deal.gap[mission]
         np.maximum(gaps - deal.trust[:, j] * soldiers, 0.0, out=gaps)
-        deal.spare[j] -= soldiers
-        if deal.spare[j] <= 0:
+        deal.spare[j] = spare - soldiers
+        if spare - soldiers <= 0:
             deal.price_to[:, :, j] = np.inf
-        deal.budget[i] -= soldiers * unit
-        deal.paid[i] += soldiers * unit
-        deal.received[j] += soldiers * unit
+        deal.budget[i] = budget - soldiers * unit
+        deal.payment[i, j] += soldiers * unit

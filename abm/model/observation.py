@@ -17,18 +17,14 @@ import numpy as np
 from .phases.negotiation import Mandates
 
 
-def observation(mandates: Mandates, detected: np.ndarray, draw: np.ndarray,
-                p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """``aware`` (n, n): i follows a mission j is watched in; ``sees`` (n, n): i saw j's own
-    contribution. ``detected``: the organisation saw j's shortfall; ``draw``: uniforms (n, n).
+def following(mandates: Mandates) -> np.ndarray:
+    """(n, n): i follows a mission j is watched in (the same while the mandates stand).
 
     >>> from types import SimpleNamespace as S
     >>> m = S(seen=np.array([[True, True, False]]), launched=np.array([True]),
-    ...       beneficiaries=np.ones((1, 3), dtype=bool), opted_out=np.zeros(3, dtype=bool))
-    >>> aware, sees = observation(m, np.zeros(3, dtype=bool), np.full((3, 3), 0.7),
-    ...                           {"monitoring": 0.5, "public_reports": False})
-    >>> aware.astype(int).tolist(), int(sees.sum())
-    ([[0, 1, 0], [1, 0, 0], [1, 1, 0]], 0)
+    ...       beneficiaries=np.ones((1, 3), dtype=bool))
+    >>> following(m).astype(int).tolist()
+    [[0, 1, 0], [1, 0, 0], [1, 1, 0]]
     """
     watched = mandates.seen
     follows = mandates.beneficiaries & mandates.launched[:, None]
@@ -37,11 +33,27 @@ def observation(mandates: Mandates, detected: np.ndarray, draw: np.ndarray,
     else:
         aware = (follows.T.astype(np.float32) @ watched.astype(np.float32)) > 0
     np.fill_diagonal(aware, False)
+    return aware
+
+
+def observation(aware: np.ndarray, opted_out: np.ndarray, detected: np.ndarray,
+                draw: np.ndarray, p: dict[str, Any]) -> np.ndarray:
+    """``sees`` (n, n): i saw j's own contribution, among those it follows (``aware``,
+    from ``following``). ``opted_out``: j rejected every mandate in public; ``detected``: the
+    organisation saw j's shortfall; ``draw``: uniforms (n, n).
+
+    >>> aware = ~np.eye(3, dtype=bool)
+    >>> p = {"monitoring": 0.5, "public_reports": True}
+    >>> observation(aware, np.zeros(3, dtype=bool), np.array([False, True, False]),
+    ...             np.full((3, 3), 0.7), p).astype(int).tolist()
+    [[0, 1, 0], [0, 0, 0], [0, 1, 0]]
+    """
     visible = draw < p["monitoring"]
-    public = mandates.opted_out | (detected & p["public_reports"])
+    public = opted_out | (detected & p["public_reports"])
     if public.any():
         visible |= public[None, :]
-    return aware, aware & visible
+    visible &= aware
+    return visible
 
 
 def co_participants(part: np.ndarray) -> np.ndarray:

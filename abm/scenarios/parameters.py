@@ -172,6 +172,10 @@ _P = [
        group="negotiation"),
     _p("side_payments", True, group="negotiation",
        meaning="Nations with a stake may pay others to deploy troops that close a gap."),
+    _p("deal_term", 4, 1, 50, "cycles",
+       "Cycles a side-payment deal runs before it is struck anew (sooner if members, missions "
+       "or rules change): payments for coalition troops are multi-year agreements.",
+       group="negotiation"),
     # --- Institutions ----------------------------------------------------------------------------
     _p("burden_rule", "voluntary", unit="rule", group="institutions",
        choices=("voluntary", "assessed", "guideline"),

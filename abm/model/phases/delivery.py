@@ -80,11 +80,15 @@ def deliver(pledge: np.ndarray, mandates: Mandates, trust: np.ndarray,
 
 
 def deterrent(detection_belief: np.ndarray, sanction_rate: float,
-              penalty_belief: np.ndarray | None) -> np.ndarray:
+              penalty_belief: np.ndarray | None, vote: np.ndarray | None = None
+              ) -> np.ndarray:
     """What a nation expects to lose per unit it withholds, if the shortfall is seen (a unit
-    of reputation, plus the sanction, plus the peer punishment it has learned to expect),
-    times the chance it has learned that a shortfall is seen."""
+    of reputation, plus the sanction, plus the peer punishment it has learned to expect,
+    plus under Article 19 its vote per unit of its fair share: ``vote``), times the chance it
+    has learned that a shortfall is seen."""
     cost = 1.0 + sanction_rate
     if penalty_belief is not None:
         cost = cost + np.maximum(penalty_belief, 0.0)
+    if vote is not None:
+        cost = cost + vote
     return detection_belief * cost

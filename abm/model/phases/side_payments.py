@@ -7,7 +7,9 @@ of a pledge delivered, as at the conference): a mission can be fully pledged and
 expected to lack troops, which is how force generation usually fails (authorised strength
 is pledged, then not deployed). Deals are struck one donor at a time, in random
 order, because who strikes a deal first changes what is left for the
-others; what each donor does is ``Nation.offer_side_payment``.
+others; what each donor does is ``Nation.offer_side_payment``. A deal runs for
+``deal_term`` cycles, as the payments that buy coalition troops are multi-year agreements
+(Henke 2019), unless the participants, the missions or the rules change first.
 """
 
 from __future__ import annotations
@@ -39,17 +41,61 @@ class SideDeal:
     trust: np.ndarray  # (n, n)
     spare: np.ndarray  # (n,) troops not yet pledged
     budget: np.ndarray  # (n,) funds not yet pledged or paid
-    paid: np.ndarray  # (n,)
-    received: np.ndarray  # (n,)
+    payment: np.ndarray  # (n, n) bn USD per cycle donor i pays provider j
 
 
 @dataclass(slots=True)
-class SidePayments:
-    """The pledges with the troops bought, and the money that changed hands."""
+class Deals:
+    """Side-payment deals in force: the soldiers bought from each provider for each mission
+    and what each donor pays each provider per cycle, until cycle ``until`` (excluded)."""
 
-    pledge: np.ndarray  # (m, n, c)
-    paid: np.ndarray  # (n,) bn USD each donor paid
-    received: np.ndarray  # (n,) bn USD each provider received
+    troops: np.ndarray  # (m, n) soldiers bought from each provider
+    payment: np.ndarray  # (n, n) bn USD per cycle donor i pays provider j
+    until: int
+    part: np.ndarray  # (m, n) who took part in each mission when the deals were struck
+    paid: np.ndarray  # (n,) bn USD each donor pays per cycle
+    received: np.ndarray  # (n,) bn USD each provider receives per cycle
+    bought: np.ndarray  # (n,) soldiers bought from each provider, over missions
+
+    @classmethod
+    def of(cls, troops: np.ndarray, payment: np.ndarray, until: int, part: np.ndarray
+           ) -> Deals:
+        return cls(troops, payment, until, part, payment.sum(axis=1), payment.sum(axis=0),
+                   troops.sum(axis=0))
+
+    def hold(self, cycle: int, part: np.ndarray) -> bool:
+        """The deals still run in this cycle: their term is not over and the same nations
+        take part in the same missions."""
+        return cycle < self.until and np.array_equal(part, self.part)
+
+    def apply(self, pledge: np.ndarray, capacity: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """This cycle's pledges with the troops bought, and what each nation pays and
+        receives. A provider whose own pledges leave fewer spare troops than it sold supplies
+        what it can and is paid pro rata.
+
+        >>> deals = Deals.of(np.array([[0.0, 10.0]]), np.array([[0.0, 2.0], [0.0, 0.0]]), 5,
+        ...                  np.array([[True, True]]))
+        >>> pledge = np.zeros((1, 2, 3))
+        >>> out, paid, received = deals.apply(pledge, np.array([[9.0, 100.0, 9.0]] * 2))
+        >>> out[0, :, 1].tolist(), paid.tolist(), received.tolist()
+        ([0.0, 10.0], [2.0, 0.0], [0.0, 2.0])
+        >>> out, paid, received = deals.apply(pledge, np.array([[9.0, 5.0, 9.0]] * 2))
+        >>> out[0, :, 1].tolist(), paid.tolist(), received.tolist()
+        ([0.0, 5.0], [1.0, 0.0], [0.0, 1.0])
+        """
+        out = pledge.copy()
+        troops = out[:, :, TROOPS]
+        troops += self.troops
+        if (troops.sum(axis=0) <= capacity[:, TROOPS] + 1e-9).all():  # all supplied (to rounding)
+            return out, self.paid, self.received
+        out = pledge.copy()
+        spare = np.maximum(capacity[:, TROOPS] - pledge[:, :, TROOPS].sum(axis=0), 0.0)
+        supplied = np.divide(spare, self.bought, where=self.bought > spare,
+                             out=np.ones_like(spare))
+        out[:, :, TROOPS] += self.troops * supplied
+        payment = self.payment * supplied
+        return out, payment.sum(axis=1), payment.sum(axis=0)
 
 
 def expected_troops(pledge: np.ndarray, trust: np.ndarray) -> np.ndarray:
@@ -75,9 +121,10 @@ def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray,
 
 def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
                trust: np.ndarray, capacity: np.ndarray, nations: Sequence[Nation],
-               rng: np.random.Generator) -> SidePayments:
+               rng: np.random.Generator, until: int) -> Deals:
     """Donors whose value of the gap they expect closed beats the price of a provider with
-    spare troops buy troops, within the funds they have not pledged (``capacity``: n x c)."""
+    spare troops buy troops, within the funds they have not pledged (``capacity``: n x c);
+    the deals run until cycle ``until``."""
     part = mandates.part
     m, n = part.shape
     pledge = pledges.pledge.copy()
@@ -107,7 +154,7 @@ def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Mis
                          out=np.full((m, n, n), np.inf))
     deal = SideDeal(pledge=pledge, gap=gap, cost=cost, value_per_soldier=per_soldier,
                     price_to=price_to, trust=trust, spare=spare, budget=budget,
-                    paid=np.zeros(n), received=np.zeros(n))
+                    payment=np.zeros((n, n)))
     for mission in range(m):
         # Donors with a provider cheaper than their value (spare troops and budgets only
         # shrink during the market, so no one else can deal), in random order (as
@@ -117,6 +164,7 @@ def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Mis
                                 & (budget > 0))
         gaps = gap[mission]  # changed in place by each deal
         for donor in rng.permutation(donors).tolist():
-            if gaps[donor] > 1e-9:  # earlier deals may have closed the gap it expected
+            if gaps.item(donor) > 1e-9:  # earlier deals may have closed the gap it expected
                 nations[donor].offer_side_payment(deal, mission)
-    return SidePayments(deal.pledge, deal.paid, deal.received)
+    return Deals.of(deal.pledge[:, :, TROOPS] - pledges.pledge[:, :, TROOPS], deal.payment,
+                    until, part)

@@ -23,28 +23,19 @@ from ..missions import over_missions
 _TINY = 1e-300
 
 
-def observed_reliability(
-    pledged: np.ndarray, delivered: np.ndarray, fair: np.ndarray, detected: np.ndarray,
-    fairness_weight: float,
-) -> np.ndarray:
-    """What others see of each nation's reliability this cycle.
+def reliability(pledged: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
+                fairness_weight: float) -> np.ndarray:
+    """What a nation's contribution says of its reliability: the share of its pledge it
+    delivered, mixed (``fairness_weight``) with the share of its fair share.
 
-    A detected nation is seen as it is. Shortfalls that go unseen cannot be pinned on anyone,
-    but the missing troops and money show in the mission: every unseen nation is seen at the
-    pooled reliability of all unseen nations (diffuse suspicion), weighted by their pledges.
-
-    >>> observed_reliability(np.array([10.0, 10.0, 10.0]), np.array([5.0, 5.0, 10.0]),
-    ...                      np.array([10.0, 10.0, 10.0]), np.array([True, False, False]), 0.5)
-    array([0.5 , 0.75, 0.75])
+    >>> reliability(np.array([10.0, 10.0, 10.0]), np.array([5.0, 5.0, 10.0]),
+    ...             np.array([10.0, 20.0, 10.0]), 0.5).tolist()
+    [0.5, 0.375, 1.0]
     """
     # (min(d, p) + tiny) / (p + tiny): d / p capped at 1, and 1 when nothing was pledged
     fulfilled = (np.minimum(delivered, pledged) + _TINY) / (pledged + _TINY)
     fair_part = (np.minimum(delivered, fair) + _TINY) / (fair + _TINY)
-    reliability = fulfilled + fairness_weight * (fair_part - fulfilled)
-    weight = np.where(detected, 0.0, np.maximum(pledged, fair))
-    total = float(weight.sum())
-    pooled = float(weight @ reliability) / total if total > 0 else 1.0
-    return np.where(detected, reliability, pooled)
+    return fulfilled + fairness_weight * (fair_part - fulfilled)
 
 
 def private_targets(reliability: np.ndarray, weight: np.ndarray, sees: np.ndarray,
@@ -79,10 +70,9 @@ def update_trust(trust: np.ndarray, target: np.ndarray, rate: float, asymmetry: 
     """
     if rate == 0:
         return trust
-    seen = ~np.isnan(target)
-    delta = np.where(seen, target - trust, 0.0)
-    delta *= np.where(delta < 0, min(1.0, rate * asymmetry), rate)
-    updated = trust + delta
+    delta = target - trust  # NaN where nothing was seen: fmax and fmin then give 0
+    updated = trust + rate * np.fmax(delta, 0.0)
+    updated += min(1.0, rate * asymmetry) * np.fmin(delta, 0.0)
     np.fill_diagonal(updated, 0.0)
     return updated
 
@@ -173,15 +163,12 @@ def update(trust: np.ndarray, pledge: np.ndarray, unit_cost: np.ndarray,
     pledged = np.vecdot(pledge, unit_cost)  # (m, n)
     pledged_value = over_missions(pledged)
     fair_total = over_missions(fair_value)
-    everyone = np.ones(len(pledged_value), dtype=bool)
     weight = np.maximum(pledged_value, fair_total)
-    reliability = observed_reliability(pledged_value, over_missions(delivered_value),
-                                       fair_total, everyone, p["fairness_weight"])
-    target = private_targets(reliability, weight, sees, aware)
+    overall = reliability(pledged_value, over_missions(delivered_value), fair_total,
+                          p["fairness_weight"])
+    target = private_targets(overall, weight, sees, aware)
     if len(pledged) > 1:  # several missions: i sees j where i itself is deployed
-        per_mission = observed_reliability(pledged, delivered_value, fair_value,
-                                           np.ones(pledged.shape, dtype=bool),
-                                           p["fairness_weight"])
+        per_mission = reliability(pledged, delivered_value, fair_value, p["fairness_weight"])
         given = delivered_value.sum(axis=0)
         engagement = np.divide(delivered_value, given, out=np.zeros_like(delivered_value),
                                where=given > 0)

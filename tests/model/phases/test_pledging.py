@@ -146,7 +146,7 @@ def test_an_assessed_budget_takes_no_more_than_the_assessment():
         model = CoalitionModel.from_preset("peacekeeping", rng=3, burden_rule=rule,
                                            vote_suspension=False, mission_duration=0)
         model.run_for(6)
-        _, terms, _ = model._negotiated
+        terms = model._negotiated.terms
         fair = terms.fair[:, :, FUNDS].sum(axis=0)
         pledged = model.nation_frame().query("step == 6")["pledge_funds"].to_numpy()
         excess[rule] = float((pledged - fair).max())

@@ -42,36 +42,62 @@ def test_a_market_opens_only_when_troops_are_expected_to_fall_short_and_deals_ba
     assert not market_opens(p, enough, missions.requirement, full, part)
     spare = world.capacity[:, 1] - pledges.pledge[:, :, 1].sum(axis=0)
     deals = make_deals(pledges, mandates, terms, missions, state.trust, world.capacity,
-                       model.nations, model.rng)
+                       model.nations, model.rng, until=5)
+    assert deals.until == 5
     assert deals.paid.sum() > 0
     assert abs(deals.paid.sum() - deals.received.sum()) <= 1e-12 * deals.paid.sum()
-    bought = deals.pledge[:, :, 1] - pledges.pledge[:, :, 1]
+    bought = deals.troops
     assert (bought >= 0).all() and (bought.sum(axis=0) > 0).tolist() == (
         deals.received > 0).tolist()
     assert (bought.sum(axis=0) <= spare + 1e-9).all()  # only spare troops are bought
     # Nobody buys more than closes the gap it expects.
-    assert (expected_troops(deals.pledge, state.trust) * part
+    with_deals, paid, received = deals.apply(pledges.pledge, world.capacity)
+    assert paid.sum() == pytest.approx(deals.paid.sum())
+    assert (expected_troops(with_deals, state.trust) * part
             <= np.maximum(missions.requirement[:, 1, None],
                           expected_troops(pledges.pledge, state.trust)) * part + 1e-6).all()
 
 
 def test_side_payments_are_transfers_over_a_run(monkeypatch):
-    """Whatever donors pay, providers receive: summed over a run, the money balances."""
+    """Whatever donors pay, providers receive: summed over a run, the money balances, and
+    the model frame reports what was paid."""
     paid = received = 0.0
+    apply = side_payments.Deals.apply
 
-    def spy(*args):
+    def spy(self, *args):
         nonlocal paid, received
-        deals = make_deals(*args)
-        paid += deals.paid.sum()
-        received += deals.received.sum()
-        return deals
+        out = apply(self, *args)
+        paid += out[1].sum()
+        received += out[2].sum()
+        return out
 
-    monkeypatch.setattr(side_payments, "make_deals", spy)
+    monkeypatch.setattr(side_payments.Deals, "apply", spy)
     model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0)
     model.run_for(20)
     assert paid > 0
     assert abs(paid - received) <= 1e-9 * paid
     assert model.model_frame()["side_payments"].sum() == pytest.approx(paid, rel=1e-9)
+
+
+@pytest.mark.parametrize("term", [1, 4])
+def test_deals_run_for_their_term_unless_the_mandate_changes(monkeypatch, term):
+    """The market opens when the deals in force lapse, every ``deal_term`` cycles here
+    (default: missions and members stay), and again at once when the rules change."""
+    struck = []
+
+    def spy(*args):
+        deals = make_deals(*args)
+        struck.append(model.steps)
+        return deals
+
+    monkeypatch.setattr(side_payments, "make_deals", spy)
+    model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0, deal_term=term,
+                           exit_patience=0)
+    model.run_for(12)
+    assert struck == list(range(1, 13, term))
+    model.change(monitoring=0.5)
+    model.run_for(1)
+    assert struck[-1] == 13
 
 
 def test_no_side_payments_where_troops_are_not_required():

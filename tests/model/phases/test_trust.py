@@ -9,8 +9,8 @@ from hypothesis.extra.numpy import arrays
 from abm.model.phases.trust import (
     count_blocs,
     gossip,
-    observed_reliability,
     private_targets,
+    reliability,
     update,
     update_trust,
 )
@@ -70,8 +70,8 @@ def test_gossip_does_not_lower_trust_where_everyone_agrees():
 
 
 def test_reliability_mixes_fulfilment_and_fair_share():
-    seen = observed_reliability(np.array([10.0, 10.0, 10.0]), np.array([5.0, 5.0, 10.0]),
-                                np.array([10.0, 20.0, 10.0]), np.ones(3, dtype=bool), 0.5)
+    seen = reliability(np.array([10.0, 10.0, 10.0]), np.array([5.0, 5.0, 10.0]),
+                       np.array([10.0, 20.0, 10.0]), 0.5)
     assert seen.tolist() == [0.5, 0.375, 1.0]
 
 
