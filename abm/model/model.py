@@ -228,7 +228,7 @@ class CoalitionModel(mesa.Model):
             pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_total,
             missions.unit_cost, mandates.part, state.strategy, gross, p, detected,
             sees & aware_partners if p["peer_punishment"] else None,
-            state.spent)
+            state.spent, state.retaliation_belief)
 
         # 7. Trust update: each nation on what it saw.
         trusted = trust.update(state.trust, pledge, missions.unit_cost, assessed.delivered_value,
@@ -257,6 +257,7 @@ class CoalitionModel(mesa.Model):
         state.streak = adapted.streak
         state.penalty_belief = adapted.penalty_belief
         state.detection_belief = adapted.detection_belief
+        state.retaliation_belief = adapted.retaliation_belief
         state.spent = account.spent
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits

@@ -106,6 +106,7 @@ class CoalitionState:
     # nation received and saw, docs/ODD.md, section 7).
     penalty_belief: np.ndarray  # peer punishment per unit given below the partners' average
     detection_belief: np.ndarray  # chance that a shortfall is seen by the organisation
+    retaliation_belief: np.ndarray  # punishment returned per unit spent punishing others
     spent: np.ndarray | None  # (n, n) what i spent punishing j last cycle (peer punishment)
     suspended: np.ndarray  # bool: no vote in this negotiation (arrears seen, Article 19)
 
@@ -128,5 +129,5 @@ class CoalitionState:
             streak=np.zeros(n, dtype=int), worth=np.zeros(n), payoff=np.zeros(n),
             partner_trust=np.full(n, p["initial_trust"]), funds_pledged=funds_pledged,
             missions=missions, played={}, penalty_belief=np.zeros(n),
-            detection_belief=np.full(n, p["prior_detection"]),
+            detection_belief=np.full(n, p["prior_detection"]), retaliation_belief=np.zeros(n),
             spent=None, suspended=np.zeros(n, dtype=bool))

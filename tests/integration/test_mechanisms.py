@@ -149,3 +149,22 @@ def test_side_payments_close_expected_troop_gaps_in_peacekeeping():
     made = [run("peacekeeping", seed=s, steps=30).model_frame["side_payments"].gt(0).any()
             for s in range(6)]
     assert np.mean(made) > 0.5
+
+
+def test_revenge_teaches_reciprocators_to_punish_less():
+    """Where punishment is returned (antisocial_punishment > 0), the punishers learn to expect
+    counter-punishment and punish less, and contributions end lower (Nikiforakis 2008)."""
+    def lab(antisocial):
+        models = [abm.CoalitionModel.from_preset("public_goods_lab", rng=s, rematch=False,
+                                                 peer_punishment=True, n_nations=100,
+                                                 antisocial_punishment=antisocial)
+                  for s in range(4)]
+        for model in models:
+            model.run_for(10)
+        feared = np.mean([m.state.retaliation_belief.mean() for m in models])
+        last = np.mean([m.model_frame()["mean_contribution_pct"].iloc[-1] for m in models])
+        return feared, last
+    calm, cooperative = lab(0.0)
+    feared, lower = lab(0.5)
+    assert calm == 0.0 < feared
+    assert lower < cooperative - 20

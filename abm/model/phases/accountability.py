@@ -8,7 +8,11 @@ contribution it saw, paid by the punisher, each unit spent destroying ``punishme
 units of the target's payoff (Fehr and Gaechter 2000): reciprocators punish partners who gave
 less than they did (negative reciprocity); any nation may punish partners who gave more and
 return the punishment it received (antisocial punishment and revenge, Herrmann, Thoeni and
-Gaechter 2008), with the propensity ``antisocial_punishment``.
+Gaechter 2008), with the propensity ``antisocial_punishment``. A reciprocator punishes less
+the more counter-punishment it has learned to expect (Nikiforakis 2008): what it spends per
+unit of the gap falls with the price of punishing, 1 + ``punishment_ratio`` x the revenge it
+expects per unit spent (a demand for punishment that falls with its price, Anderson and
+Putterman 2006).
 """
 
 from __future__ import annotations
@@ -35,15 +39,16 @@ def shortfall_value(
 
 def punishment_spent(
     ratio: np.ndarray, fair_value: np.ndarray, reciprocal: np.ndarray, sees: np.ndarray,
-    returned: np.ndarray | None, effort: float, antisocial: float, cap: float,
+    returned: np.ndarray | None, effort: float | np.ndarray, antisocial: float, cap: float,
 ) -> np.ndarray:
     """What each nation i spends punishing each partner j (n, n).
 
     ``ratio`` is what each gave relative to its fair share, ``fair_value`` the value of that
     share, ``sees`` (n, n) whether i saw j's contribution, ``returned`` (n, n) what j spent
-    on i last cycle (None: nothing). i spends ``effort`` per unit of value j gave less than
-    i (if i is a reciprocator) and ``antisocial`` per unit j gave more, plus ``antisocial``
-    times the punishment j sent it; at most ``cap`` x j's fair share.
+    on i last cycle (None: nothing). i spends ``effort`` (one for all, or each punisher's)
+    per unit of value j gave less than i (if i is a reciprocator) and ``antisocial`` per unit
+    j gave more, plus ``antisocial`` times the punishment j sent it; at most ``cap`` x j's
+    fair share.
 
     >>> punishment_spent(np.array([1.0, 0.5, 0.0]), np.full(3, 10.0),
     ...                  np.array([True, True, False]), ~np.eye(3, dtype=bool), None,
@@ -88,10 +93,12 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
                     fair: np.ndarray, fair_total: np.ndarray, unit_cost: np.ndarray,
                     part: np.ndarray, strategy: np.ndarray, payoffs: Payoffs,
                     p: dict[str, Any], detected: np.ndarray, sees: np.ndarray | None,
-                    returned: np.ndarray | None) -> Accountability:
+                    returned: np.ndarray | None, retaliation: np.ndarray | None = None
+                    ) -> Accountability:
     """Phase 6: the organisation sanctions the shortfalls it saw (``detected``); with peer
     punishment, each nation punishes the partners whose contributions it saw (``sees``,
-    n x n), ``returned`` being last cycle's punishment. Settles the payoffs."""
+    n x n), ``returned`` being last cycle's punishment and ``retaliation`` (n,) the
+    counter-punishment each has learned to expect per unit it spends. Settles the payoffs."""
     n = len(detected)
     cost = payoffs.contribution
     short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
@@ -100,9 +107,11 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
     if p["peer_punishment"] and sees is not None:
         ratio = over_missions(delivered_value) * inverse(fair_total)
         reciprocal = (strategy == CONDITIONAL) | (strategy == UNCONDITIONAL)
-        spent = punishment_spent(ratio, fair_total, reciprocal, sees, returned,
-                                 p["punishment_effort"], p["antisocial_punishment"],
-                                 p["punishment_cap"])
+        effort = p["punishment_effort"]
+        if retaliation is not None and retaliation.any():
+            effort = effort / (1.0 + p["punishment_ratio"] * retaliation)
+        spent = punishment_spent(ratio, fair_total, reciprocal, sees, returned, effort,
+                                 p["antisocial_punishment"], p["punishment_cap"])
         punished = p["punishment_ratio"] * spent.sum(axis=0)
         sanction = sanction + punished
         cost = cost + spent.sum(axis=1)

@@ -92,6 +92,28 @@ def learn_rate(belief: np.ndarray, received: np.ndarray, deviation: np.ndarray,
     return np.where(learns, belief + rate * (observed - belief), belief)
 
 
+def learn_retaliation(belief: np.ndarray, spent_before: np.ndarray, spent_now: np.ndarray,
+                      ratio: np.ndarray, rate: float) -> np.ndarray:
+    """Adaptive expectation of counter-punishment: a nation that punished others last cycle
+    (``spent_before[i, j]``) moves its belief towards what those it punished spent on it this
+    cycle although it gave at least as much as they did (``ratio``: contribution over fair
+    share), per unit it spent on them. Punishment it earned by giving less is not revenge.
+
+    >>> before = np.array([[0.0, 2.0], [0.0, 0.0]])
+    >>> now = np.array([[0.0, 0.0], [1.0, 0.0]])
+    >>> learn_retaliation(np.zeros(2), before, now, np.array([1.0, 0.5]), 0.5).tolist()
+    [0.25, 0.0]
+    >>> learn_retaliation(np.zeros(2), before, now, np.array([0.5, 1.0]), 0.5).tolist()
+    [0.0, 0.0]
+    """
+    outlay = spent_before.sum(axis=1)
+    revenge = (spent_before > 0) & (ratio[:, None] >= ratio[None, :])
+    returned = (spent_now.T * revenge).sum(axis=1)  # from those i punished, to i
+    learns = outlay > 0
+    observed = np.divide(returned, outlay, out=np.zeros_like(outlay), where=learns)
+    return np.where(learns, belief + rate * (observed - belief), belief)
+
+
 def commitment(member: np.ndarray, streak: np.ndarray, patience: int) -> np.ndarray | None:
     """The share of its pledges each nation keeps: a discontented member withdraws its
     capabilities a step each cycle before it leaves (None: nobody withdraws).
@@ -148,6 +170,7 @@ class Adaptation:
     rejoins: int
     penalty_belief: np.ndarray
     detection_belief: np.ndarray
+    retaliation_belief: np.ndarray
 
 
 def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
@@ -165,12 +188,16 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
     belief = update_beliefs(state.belief, observation, watched, p["belief_update"])
     rate = p["belief_update"]
     penalty_belief = state.penalty_belief
+    retaliation_belief = state.retaliation_belief
     if p["peer_punishment"]:
         inverse_fair = inverse(terms.fair_total)
         own = over_missions(contribution) * inverse_fair
         received = account.punished * inverse_fair
         below = np.where(watched, observation - own, 0.0)
         penalty_belief = learn_rate(penalty_belief, received, below, p["noise"], rate)
+        if state.spent is not None and account.spent is not None:
+            retaliation_belief = learn_retaliation(retaliation_belief, state.spent,
+                                                   account.spent, own, rate)
     detection_belief = learn_detection(state.detection_belief, account, watched, p, rate)
     voice = over_missions(terms.voice)
     surplus = (payoff - public + voice) / world.payoff_scale
@@ -187,7 +214,7 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
             member, coalition_trust, worth, streak, p["exit_patience"],
             p["exit_trust"], p["exit_payoff"], p["rejoin"])
     return Adaptation(belief, worth, strategy, member, streak, exits, rejoins,
-                      penalty_belief, detection_belief)
+                      penalty_belief, detection_belief, retaliation_belief)
 
 
 def learn_detection(belief: np.ndarray, account: Accountability, watched: np.ndarray,

@@ -22,11 +22,11 @@ GROSS = Payoffs(own_cost=np.array([2.0, 0.5, 1.0]), contribution=np.array([2.0, 
 ALL_SEE = ~np.eye(3, dtype=bool)
 
 
-def account(detected, sees=None, returned=None, **params):
+def account(detected, sees=None, returned=None, retaliation=None, **params):
     p = validate(params)
     return hold_to_account(PLEDGE, DELIVERED, np.array([[2.0, 0.5, 1.0]]), FAIR,
                            np.array([2.0, 2.0, 2.0]), UNIT, PART, np.array([0, 1, 0]), GROSS,
-                           p, np.asarray(detected, dtype=bool), sees, returned)
+                           p, np.asarray(detected, dtype=bool), sees, returned, retaliation)
 
 
 def test_a_shortfall_is_below_the_larger_of_pledge_and_fair_share():
@@ -53,6 +53,17 @@ def test_reciprocators_punish_who_gave_less_and_pay_for_it():
     assert result.punished.tolist() == pytest.approx([0.0, 3.0, 1.5])
     assert result.cost.tolist() == pytest.approx([2.0 + 1.25, 0.5, 1.0 + 0.25])
     np.testing.assert_allclose(result.payoff, GROSS.benefit - result.cost - result.sanction)
+
+
+def test_expected_counter_punishment_prices_punishment_out():
+    """A reciprocator that expects r returned per unit it spends pays 1 + ratio x r per unit
+    of punishment: it spends effort / (1 + ratio x r) per unit of the gap (Nikiforakis 2008)."""
+    params = dict(peer_punishment=True, punishment_ratio=3.0, punishment_effort=0.5,
+                  antisocial_punishment=0.0, punishment_cap=5.0)
+    free = account([False] * 3, ALL_SEE, **params)
+    feared = account([False] * 3, ALL_SEE, retaliation=np.array([1.0, 0.0, 0.0]), **params)
+    np.testing.assert_allclose(feared.spent[0], free.spent[0] / 4.0)
+    np.testing.assert_array_equal(feared.spent[1:], free.spent[1:])
 
 
 def test_punishment_needs_seeing_and_is_capped():
