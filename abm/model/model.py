@@ -334,6 +334,7 @@ class CoalitionModel(mesa.Model):
             if not ended:
                 return regrouped
         self._renegotiate()
+        self._deals = None  # deals were for the missions that ended or the groups redrawn
         return regrouped
 
     # --- read-only views of the world and the state, by name ----------------------------------

@@ -87,6 +87,8 @@ class Accountability:
     shortfall: np.ndarray  # (n,) value delivered below the larger of pledge and fair share
     punished: np.ndarray  # (n,) peer punishment received (a part of ``sanction``)
     spent: np.ndarray | None  # (n, n) what i spent punishing j (None: no peer punishment)
+    ratio: np.ndarray | None = None  # (n,) value delivered / fair share, as punishers judged
+    judged: np.ndarray | None = None  # (n, n) i saw j's contribution (peer punishment)
 
 
 def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: np.ndarray,
@@ -103,7 +105,7 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
     cost = payoffs.contribution
     short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
     sanction = p["sanction_rate"] * short * detected
-    punished, spent = np.zeros(n), None
+    punished, spent, ratio = np.zeros(n), None, None
     if p["peer_punishment"] and sees is not None:
         ratio = over_missions(delivered_value) * inverse(fair_total)
         reciprocal = (strategy == CONDITIONAL) | (strategy == UNCONDITIONAL)
@@ -116,4 +118,4 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
         sanction = sanction + punished
         cost = cost + spent.sum(axis=1)
     return Accountability(detected, sanction, cost, payoffs.benefit - cost - sanction,
-                          float(sanction.sum()), short, punished, spent)
+                          float(sanction.sum()), short, punished, spent, ratio, sees)

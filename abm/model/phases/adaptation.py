@@ -93,22 +93,24 @@ def learn_rate(belief: np.ndarray, received: np.ndarray, deviation: np.ndarray,
 
 
 def learn_retaliation(belief: np.ndarray, spent_before: np.ndarray, spent_now: np.ndarray,
-                      ratio: np.ndarray, rate: float) -> np.ndarray:
+                      ratio: np.ndarray, seen: np.ndarray, rate: float) -> np.ndarray:
     """Adaptive expectation of counter-punishment: a nation that punished others last cycle
     (``spent_before[i, j]``) moves its belief towards what those it punished spent on it this
-    cycle although it gave at least as much as they did (``ratio``: contribution over fair
-    share), per unit it spent on them. Punishment it earned by giving less is not revenge.
+    cycle, per unit it spent on them, counting only those it saw (``seen``, n x n) give no
+    more than it did (``ratio``: value delivered over fair share): punishment from a partner
+    that gave more may be deserved, not revenge.
 
     >>> before = np.array([[0.0, 2.0], [0.0, 0.0]])
     >>> now = np.array([[0.0, 0.0], [1.0, 0.0]])
-    >>> learn_retaliation(np.zeros(2), before, now, np.array([1.0, 0.5]), 0.5).tolist()
+    >>> saw = np.array([[False, True], [True, False]])
+    >>> learn_retaliation(np.zeros(2), before, now, np.array([1.0, 0.5]), saw, 0.5).tolist()
     [0.25, 0.0]
-    >>> learn_retaliation(np.zeros(2), before, now, np.array([0.5, 1.0]), 0.5).tolist()
+    >>> learn_retaliation(np.zeros(2), before, now, np.array([0.5, 1.0]), saw, 0.5).tolist()
     [0.0, 0.0]
     """
-    outlay = spent_before.sum(axis=1)
-    revenge = (spent_before > 0) & (ratio[:, None] >= ratio[None, :])
-    returned = (spent_now.T * revenge).sum(axis=1)  # from those i punished, to i
+    evidence = (spent_before > 0) & seen & (ratio[:, None] >= ratio[None, :])
+    outlay = (spent_before * evidence).sum(axis=1)
+    returned = (spent_now.T * evidence).sum(axis=1)  # from those i punished, to i
     learns = outlay > 0
     observed = np.divide(returned, outlay, out=np.zeros_like(outlay), where=learns)
     return np.where(learns, belief + rate * (observed - belief), belief)
@@ -197,7 +199,8 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
         penalty_belief = learn_rate(penalty_belief, received, below, p["noise"], rate)
         if state.spent is not None and account.spent is not None:
             retaliation_belief = learn_retaliation(retaliation_belief, state.spent,
-                                                   account.spent, own, rate)
+                                                   account.spent, account.ratio,
+                                                   account.judged, rate)
     detection_belief = learn_detection(state.detection_belief, account, watched, p, rate)
     voice = over_missions(terms.voice)
     surplus = (payoff - public + voice) / world.payoff_scale

@@ -71,8 +71,9 @@ class Deals:
     def apply(self, pledge: np.ndarray, capacity: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """This cycle's pledges with the troops bought, and what each nation pays and
-        receives. A provider whose own pledges leave fewer spare troops than it sold supplies
-        what it can and is paid pro rata.
+        receives. A donor whose own pledges leave it less money than it owes pays what it
+        can; a provider paid less than agreed, or left with fewer spare troops than it sold,
+        supplies that share of the soldiers and is paid pro rata.
 
         >>> deals = Deals.of(np.array([[0.0, 10.0]]), np.array([[0.0, 2.0], [0.0, 0.0]]), 5,
         ...                  np.array([[True, True]]))
@@ -83,18 +84,29 @@ class Deals:
         >>> out, paid, received = deals.apply(pledge, np.array([[9.0, 5.0, 9.0]] * 2))
         >>> out[0, :, 1].tolist(), paid.tolist(), received.tolist()
         ([0.0, 5.0], [1.0, 0.0], [0.0, 1.0])
+        >>> out, paid, received = deals.apply(pledge, np.array([[0.5, 100.0, 9.0]] * 2))
+        >>> out[0, :, 1].tolist(), paid.tolist(), received.tolist()
+        ([0.0, 2.5], [0.5, 0.0], [0.0, 0.5])
         """
         out = pledge.copy()
         troops = out[:, :, TROOPS]
         troops += self.troops
-        if (troops.sum(axis=0) <= capacity[:, TROOPS] + 1e-9).all():  # all supplied (to rounding)
+        budget = capacity[:, FUNDS] - pledge[:, :, FUNDS].sum(axis=0)
+        if ((troops.sum(axis=0) <= capacity[:, TROOPS] + 1e-9).all()
+                and (self.paid <= budget + 1e-9).all()):  # as agreed (to rounding)
             return out, self.paid, self.received
         out = pledge.copy()
+        budget = np.maximum(budget, 0.0)
+        afford = np.divide(budget, self.paid, where=self.paid > budget,
+                           out=np.ones_like(budget))
+        payment = self.payment * afford[:, None]
+        funded = np.divide(payment.sum(axis=0), self.received, where=self.received > 0,
+                           out=np.ones_like(budget))
         spare = np.maximum(capacity[:, TROOPS] - pledge[:, :, TROOPS].sum(axis=0), 0.0)
-        supplied = np.divide(spare, self.bought, where=self.bought > spare,
-                             out=np.ones_like(spare))
+        supplied = np.minimum(funded, np.divide(spare, self.bought, where=self.bought > spare,
+                                                out=np.ones_like(spare)))
         out[:, :, TROOPS] += self.troops * supplied
-        payment = self.payment * supplied
+        payment *= np.divide(supplied, funded, where=funded > 0, out=np.zeros_like(funded))
         return out, payment.sum(axis=1), payment.sum(axis=0)
 
 

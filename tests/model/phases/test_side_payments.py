@@ -109,3 +109,37 @@ def test_no_side_payments_where_troops_are_not_required():
     pledges = pledge(conference, terms, mandates, state.missions, state, world.capacity,
                      schedules, np.zeros(world.n), p)
     assert not market_opens(p, pledges, state.missions.requirement, state.trust, mandates.part)
+
+
+def test_deals_lapse_when_their_missions_end(monkeypatch):
+    struck = []
+
+    def spy(*args):
+        struck.append(model.steps)
+        return make_deals(*args)
+
+    monkeypatch.setattr(side_payments, "make_deals", spy)
+    model = CoalitionModel(rng=4, req_troops=0.9, troop_cost_factor=15.0, deal_term=50,
+                           exit_patience=0, mission_duration=3)
+    model.run_for(10)
+    assert struck[0] == 1 and len(struck) > 1  # struck anew for the missions that follow
+
+
+def test_donors_never_pay_more_than_the_money_they_have_left(monkeypatch):
+    """A deal struck within a donor's budget may outrun it when the donor pledges more money
+    later: it then pays what it can, and its providers supply that share."""
+    apply = side_payments.Deals.apply
+    short = []
+
+    def spy(self, pledge, capacity):
+        out, paid, received = apply(self, pledge, capacity)
+        left = capacity[:, 0] - pledge[:, :, 0].sum(axis=0)
+        assert (paid <= np.maximum(left, 0.0) + 1e-9).all()
+        assert (out[:, :, 1].sum(axis=0) <= capacity[:, 1] + 1e-9).all()
+        short.append(bool((self.paid > left + 1e-9).any()))
+        return out, paid, received
+
+    monkeypatch.setattr(side_payments.Deals, "apply", spy)
+    for seed in range(3):
+        CoalitionModel(rng=seed, req_troops=0.9, troop_cost_factor=15.0).run_for(30)
+    assert any(short)  # the case arose
