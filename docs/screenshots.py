@@ -23,7 +23,7 @@ from playwright.sync_api import Page, sync_playwright
 LESSONS = {
     "public_goods_lab": (10, "N000", "End"),
     "alliance": (20, None, None),
-    "trust_collapse": (17, "N05", "Home"),  # the cycle before it dissolves
+    "trust_collapse": (5, "N05", "Home"),  # the cycle before half the members leave
     "peacekeeping": (20, None, None),
 }
 IMAGES = Path(__file__).resolve().parent / "images"

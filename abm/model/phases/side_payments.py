@@ -28,6 +28,8 @@ from .pledging import Pledges, Terms
 if TYPE_CHECKING:
     from ..nation import Nation
 
+_TINY = 1e-300  # a divisor's floor: shares of nothing are 0, not NaN
+
 
 @dataclass
 class SideDeal:
@@ -66,7 +68,7 @@ class Deals:
     def hold(self, cycle: int, part: np.ndarray) -> bool:
         """The deals still run in this cycle: their term is not over and the same nations
         take part in the same missions."""
-        return cycle < self.until and np.array_equal(part, self.part)
+        return cycle < self.until and (part is self.part or np.array_equal(part, self.part))
 
     def apply(self, pledge: np.ndarray, capacity: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,18 +97,16 @@ class Deals:
         if ((troops.sum(axis=0) <= capacity[:, TROOPS] + 1e-9).all()
                 and (self.paid <= budget + 1e-9).all()):  # as agreed (to rounding)
             return out, self.paid, self.received
-        out = pledge.copy()
-        budget = np.maximum(budget, 0.0)
-        afford = np.divide(budget, self.paid, where=self.paid > budget,
-                           out=np.ones_like(budget))
+        # Shares paid (donors) and supplied (providers); a provider that sold nothing has
+        # nothing to supply, so its shares may be anything.
+        afford = np.minimum(np.maximum(budget, 0.0) / np.maximum(self.paid, _TINY), 1.0)
         payment = self.payment * afford[:, None]
-        funded = np.divide(payment.sum(axis=0), self.received, where=self.received > 0,
-                           out=np.ones_like(budget))
-        spare = np.maximum(capacity[:, TROOPS] - pledge[:, :, TROOPS].sum(axis=0), 0.0)
-        supplied = np.minimum(funded, np.divide(spare, self.bought, where=self.bought > spare,
-                                                out=np.ones_like(spare)))
-        out[:, :, TROOPS] += self.troops * supplied
-        payment *= np.divide(supplied, funded, where=funded > 0, out=np.zeros_like(funded))
+        funded = payment.sum(axis=0) / np.maximum(self.received, _TINY)
+        spare = capacity[:, TROOPS] - pledge[:, :, TROOPS].sum(axis=0)
+        supplied = np.minimum(np.minimum(funded, 1.0),
+                              np.maximum(spare, 0.0) / np.maximum(self.bought, _TINY))
+        troops[...] = pledge[:, :, TROOPS] + self.troops * supplied
+        payment *= supplied / np.maximum(funded, _TINY)
         return out, payment.sum(axis=1), payment.sum(axis=0)
 
 
