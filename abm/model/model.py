@@ -258,6 +258,7 @@ class CoalitionModel(mesa.Model):
         state.penalty_belief = adapted.penalty_belief
         state.detection_belief = adapted.detection_belief
         state.retaliation_belief = adapted.retaliation_belief
+        state.punishment_base = adapted.punishment_base
         state.spent = account.spent
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits

@@ -107,6 +107,7 @@ class CoalitionState:
     penalty_belief: np.ndarray  # peer punishment per unit given below the partners' average
     detection_belief: np.ndarray  # chance that a shortfall is seen by the organisation
     retaliation_belief: np.ndarray  # punishment returned per unit spent punishing others
+    punishment_base: np.ndarray  # peer punishment expected whatever one gives
     spent: np.ndarray | None  # (n, n) what i spent punishing j last cycle (peer punishment)
     suspended: np.ndarray  # bool: no vote in this negotiation (arrears seen, Article 19)
 
@@ -130,4 +131,5 @@ class CoalitionState:
             partner_trust=np.full(n, p["initial_trust"]), funds_pledged=funds_pledged,
             missions=missions, played={}, penalty_belief=np.zeros(n),
             detection_belief=np.full(n, p["prior_detection"]), retaliation_belief=np.zeros(n),
+            punishment_base=np.zeros(n),
             spent=None, suspended=np.zeros(n, dtype=bool))

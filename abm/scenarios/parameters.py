@@ -205,7 +205,7 @@ _P = [
     _p("punishment_ratio", 3.0, 0.0, 10.0, "damage/cost",
        "Damage inflicted per unit spent on punishment (Fehr and Gaechter 2000: 3).",
        group="institutions"),
-    _p("punishment_effort", 0.6, 0.0, 5.0, "x gap value",
+    _p("punishment_effort", 0.35, 0.0, 5.0, "x gap value",
        "What a reciprocator spends punishing a partner per unit of value it gave less than "
        "the punisher.", group="institutions"),
     _p("antisocial_punishment", 0.05, 0.0, 2.0, "x gap value",

@@ -75,21 +75,26 @@ def imitate(
     return np.where(revise & adopt, strategy[model], strategy)
 
 
-def learn_rate(belief: np.ndarray, received: np.ndarray, deviation: np.ndarray,
-               threshold: float, rate: float) -> np.ndarray:
-    """Adaptive expectation of the punishment per unit given below one's partners: where a
-    nation's contribution differed from theirs by more than ``threshold`` (the noise of its
-    own pledges), it moves its belief towards what it received per unit of the difference
-    (``deviation``: partners' minus its own; negative when it gave more, so that punishment
-    for giving more makes the belief negative).
+def learn_punishment(slope: np.ndarray, base: np.ndarray, received: np.ndarray,
+                     deviation: np.ndarray, threshold: float, rate: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Punishment expected as base + slope x deviation, learned by the delta rule (Widrow and
+    Hoff 1960; Rescorla and Wagner 1972): the error between what a nation received and what it
+    expected moves the base, and, where its contribution differed from its partners' by more
+    than ``threshold`` (the noise of its own pledges), the slope per unit of the difference
+    (``deviation``: partners' minus its own). Punishment that falls whatever one gives (the
+    base) teaches nothing about what to give.
 
-    >>> learn_rate(np.array([0.0, 1.0, 0.0]), np.array([0.6, 0.0, 0.2]),
-    ...            np.array([0.3, 0.05, -0.2]), 0.1, 0.5).tolist()
-    [1.0, 1.0, -0.5]
+    >>> slope, base = learn_punishment(np.zeros(3), np.zeros(3), np.array([0.6, 0.0, 0.2]),
+    ...                                np.array([0.3, 0.05, -0.2]), 0.1, 0.5)
+    >>> slope.tolist(), base.tolist()
+    ([1.0, 0.0, -0.5], [0.3, 0.0, 0.1])
     """
+    error = received - (base + slope * deviation)
     learns = np.abs(deviation) > threshold
-    observed = np.divide(received, deviation, out=np.zeros_like(received), where=learns)
-    return np.where(learns, belief + rate * (observed - belief), belief)
+    slope = np.where(learns, slope + rate * np.divide(error, deviation, where=learns,
+                                                      out=np.zeros_like(error)), slope)
+    return slope, base + rate * error
 
 
 def learn_retaliation(belief: np.ndarray, spent_before: np.ndarray, spent_now: np.ndarray,
@@ -173,6 +178,7 @@ class Adaptation:
     penalty_belief: np.ndarray
     detection_belief: np.ndarray
     retaliation_belief: np.ndarray
+    punishment_base: np.ndarray
 
 
 def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
@@ -189,14 +195,15 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
     watched = mandates.watched
     belief = update_beliefs(state.belief, observation, watched, p["belief_update"])
     rate = p["belief_update"]
-    penalty_belief = state.penalty_belief
+    penalty_belief, punishment_base = state.penalty_belief, state.punishment_base
     retaliation_belief = state.retaliation_belief
     if p["peer_punishment"]:
         inverse_fair = inverse(terms.fair_total)
         own = over_missions(contribution) * inverse_fair
         received = account.punished * inverse_fair
         below = np.where(watched, observation - own, 0.0)
-        penalty_belief = learn_rate(penalty_belief, received, below, p["noise"], rate)
+        penalty_belief, punishment_base = learn_punishment(
+            penalty_belief, state.punishment_base, received, below, p["noise"], rate)
         if state.spent is not None and account.spent is not None:
             retaliation_belief = learn_retaliation(retaliation_belief, state.spent,
                                                    account.spent, account.ratio,
@@ -217,7 +224,7 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
             member, coalition_trust, worth, streak, p["exit_patience"],
             p["exit_trust"], p["exit_payoff"], p["rejoin"])
     return Adaptation(belief, worth, strategy, member, streak, exits, rejoins,
-                      penalty_belief, detection_belief, retaliation_belief)
+                      penalty_belief, detection_belief, retaliation_belief, punishment_base)
 
 
 def learn_detection(belief: np.ndarray, account: Accountability, watched: np.ndarray,

@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from abm.model.phases.adaptation import cohesion, commitment, imitate, update_beliefs
+from abm.model.phases.adaptation import (
+    cohesion,
+    commitment,
+    imitate,
+    learn_punishment,
+    update_beliefs,
+)
 
 
 def test_beliefs_move_towards_what_was_seen():
@@ -53,3 +59,20 @@ def test_imitation_copies_better_strategies_among_candidates():
     copied = imitate(strategy, score, np.ones(4, bool), 1.0, rng)
     assert copied[3] == 0 and (copied == 0).sum() >= 2
     assert imitate(strategy, score, np.ones(4, bool), 0.0, rng) is strategy
+
+
+def test_punishment_that_falls_whatever_one_gives_teaches_nothing_about_giving():
+    """The delta rule puts punishment that does not depend on what one gave into the base;
+    punishment that grows with the shortfall into the slope."""
+    rng = np.random.default_rng(0)
+    n = 500
+    flat_slope = flat_base = fair_slope = fair_base = np.zeros(n)
+    for _ in range(40):
+        deviation = rng.uniform(-0.5, 0.5, n)
+        flat_slope, flat_base = learn_punishment(flat_slope, flat_base, np.full(n, 0.3),
+                                                 deviation, 0.1, 0.3)
+        fair_slope, fair_base = learn_punishment(fair_slope, fair_base,
+                                                 1.2 * np.maximum(deviation, 0.0), deviation,
+                                                 0.1, 0.3)
+    assert np.median(np.abs(flat_slope)) < 0.1 < 0.25 < np.median(flat_base)
+    assert np.median(fair_slope) > 0.4
