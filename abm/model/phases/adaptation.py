@@ -203,7 +203,7 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
         received = account.punished * inverse_fair
         below = np.where(watched, observation - own, 0.0)
         penalty_belief, punishment_base = learn_punishment(
-            penalty_belief, state.punishment_base, received, below, p["noise"], rate)
+            penalty_belief, punishment_base, received, below, p["noise"], rate)
         if state.spent is not None and account.spent is not None:
             retaliation_belief = learn_retaliation(retaliation_belief, state.spent,
                                                    account.spent, account.ratio,
