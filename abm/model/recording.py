@@ -38,6 +38,8 @@ NATION_COLUMNS = (
     "trust_given", "trust_received", "belief", "political_will",
 )
 
+STRATEGY_DTYPE = pd.CategoricalDtype(list(STRATEGIES))
+
 # Model-frame columns that count things (integers in the frame).
 COUNTS = ("missions", "launched", "trust_blocs", "members", "exited", "exits", "rejoins",
           "opt_outs")
@@ -62,6 +64,8 @@ class Recorder:
         self.gdp_per_capita = gdp_per_capita
         self.percent_of_funds = np.divide(100.0, funds_capacity,
                                           out=np.zeros(len(gdp)), where=funds_capacity > 0)
+        # Made once: pandas builds a categorical's categories anew on every call otherwise.
+        self.nation_dtype = pd.CategoricalDtype(list(names))
         self.steps: list[int] = []
         self.live: list[list[float]] = []
         self.raw: list[tuple[np.ndarray, ...]] = []
@@ -140,7 +144,7 @@ class Recorder:
         columns: dict[str, Any] = {
             "step": np.repeat(np.array(self.steps, dtype=np.int64), n),
             "nation": pd.Categorical.from_codes(np.tile(np.arange(n), steps),
-                                                categories=list(self.names)),
+                                                dtype=self.nation_dtype),
             "region": np.tile(self.region, steps),
             "gdp": np.tile(self.gdp, steps),
             "gdp_per_capita": np.tile(self.gdp_per_capita, steps),
@@ -152,7 +156,7 @@ class Recorder:
                 columns[name] = source[:, :, CAPABILITIES.index(cap)].ravel()
             elif name == "strategy":
                 columns[name] = pd.Categorical.from_codes(s[name].ravel(),
-                                                          categories=list(STRATEGIES))
+                                                          dtype=STRATEGY_DTYPE)
             else:
                 columns[name] = (d[name] if name in d else s[name]).ravel()
         return pd.DataFrame(columns)

@@ -45,6 +45,9 @@ _PRESETS: dict[str, dict[str, Any]] = {
         # Article 19 (arrears the organisation sees cost the vote) and its published status of
         # contributions.
         "vote_suspension": True, "public_reports": True,
+        # Nobody leaves the UN over peacekeeping: membership brings far more than its
+        # missions (Indonesia's withdrawal, 1965, lasted 20 months).
+        "exit_patience": 0,
     }),
     "nato_2014": {
         # NATO's 31 allies from 2014 (World Bank GDP and population; defence spending as the

@@ -235,8 +235,10 @@ def learn_detection(belief: np.ndarray, account: Accountability, watched: np.nda
     short = account.shortfall > 0
     if not short.any():
         return belief
-    public = p["sanction_rate"] > 0 or p["vote_suspension"] or p["public_reports"]
-    seen_share = float(account.detected[short].mean()) if public else None
-    observed = np.where(short, account.detected, seen_share if public else 0.0)
-    learns = (short | public) & watched
-    return np.where(learns, belief + rate * (observed - belief), belief)
+    if not (p["sanction_rate"] > 0 or p["vote_suspension"] or p["public_reports"]):
+        # Nothing is made public: each learns from its own shortfalls alone.
+        learns = short & watched
+        return np.where(learns, belief + rate * (account.detected - belief), belief)
+    seen_share = np.count_nonzero(account.detected & short) / np.count_nonzero(short)
+    observed = np.where(short, account.detected, seen_share)
+    return np.where(watched, belief + rate * (observed - belief), belief)

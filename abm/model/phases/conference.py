@@ -49,13 +49,19 @@ class Schedules:
         self.hump = (strategy == HUMP).astype(float)
         self.level = level * (strategy == UNCONDITIONAL)
         self.twice_peak = 2.0 * hump_peak
+        # Types absent from the population cost nothing (a conference calls this each round).
+        self.any_hump = bool(self.hump.any())
+        self.any_level = bool(self.level.any())
         # What each type would not give even if the others gave their full fair shares.
         self.unwillingness = 1.0 - np.minimum(self(np.ones(np.shape(strategy))), 1.0)
 
     def __call__(self, belief: np.ndarray) -> np.ndarray:
-        # Hump-shaped: rises with the belief up to the peak, falls after (b >= 0).
-        hump = np.minimum(belief, np.maximum(self.twice_peak - belief, 0.0))
-        return self.slope * belief + self.hump * hump + self.level
+        ratio = self.slope * belief
+        if self.any_hump:  # hump-shaped: rises with the belief up to the peak, falls after
+            ratio += self.hump * np.minimum(belief, np.maximum(self.twice_peak - belief, 0.0))
+        if self.any_level:
+            ratio += self.level
+        return ratio
 
 
 def gap_closing(
@@ -91,13 +97,16 @@ class _GapClosing:
         positive = net_cost > 0
         self.inverse_cost = np.divide(1.0, net_cost, out=np.zeros(np.shape(net_cost)),
                                       where=positive)
-        self.unlimited = np.where(positive, 0.0, np.inf)  # private benefits exceed costs
+        # Where private benefits exceed costs (None: nowhere).
+        self.unlimited = None if positive.all() else np.where(positive, 0.0, np.inf)
         self.exponent = exponent
         self.requirement = requirement
 
     def __call__(self, benefit_slope: np.ndarray, others: np.ndarray) -> np.ndarray:
         ratio = np.minimum(benefit_slope * self.inverse_cost, 1.0)
-        preferred = ratio ** self.exponent * self.requirement + self.unlimited
+        preferred = ratio ** self.exponent * self.requirement
+        if self.unlimited is not None:
+            preferred += self.unlimited
         return np.maximum(preferred - others, 0.0)
 
 
@@ -117,7 +126,8 @@ class Motives:
     push: np.ndarray | None = None
 
     def __call__(self, ratio: np.ndarray) -> np.ndarray:
-        ratio = ratio + self.premium
+        if np.ndim(self.premium) or self.premium:  # (a scalar 0 adds nothing)
+            ratio = ratio + self.premium
         if self.push is not None:
             push = self.push
             ratio = ratio + np.maximum(push, 0.0) * np.maximum(1.0 - ratio, 0.0) \
@@ -207,9 +217,10 @@ class Conference:
                 total = new.sum(axis=0)
                 new *= np.minimum(1.0, np.divide(self.capacity, total, out=np.ones_like(total),
                                                  where=total > 0))[None, :, :]
-            if k + 1 < rounds:  # (in round 1 nothing was on the table: the change is new.max())
-                change = np.abs(new - pledge).max() if k else new.max()
-                settled = change <= _SETTLED * new.max()
+            if k + 1 < rounds:  # (in round 1 nothing was on the table: the change is new)
+                largest = new.max()
+                change = np.abs(new - pledge).max() if k else largest
+                settled = change <= _SETTLED * largest
             else:
                 settled = False
             pledge = new

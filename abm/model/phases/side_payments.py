@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...scenarios.kinds import FUNDS, TROOPS
-from ..missions import Missions
+from ..missions import Missions, over_missions
 from .negotiation import Mandates
 from .pledging import Pledges, Terms
 
@@ -93,8 +93,8 @@ class Deals:
         out = pledge.copy()
         troops = out[:, :, TROOPS]
         troops += self.troops
-        budget = capacity[:, FUNDS] - pledge[:, :, FUNDS].sum(axis=0)
-        if ((troops.sum(axis=0) <= capacity[:, TROOPS] + 1e-9).all()
+        budget = capacity[:, FUNDS] - over_missions(pledge[:, :, FUNDS])
+        if ((over_missions(troops) <= capacity[:, TROOPS] + 1e-9).all()
                 and (self.paid <= budget + 1e-9).all()):  # as agreed (to rounding)
             return out, self.paid, self.received
         # Shares paid (donors) and supplied (providers); a provider that sold nothing has
