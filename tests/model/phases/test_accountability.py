@@ -5,9 +5,9 @@ import pytest
 
 from abm.model.phases.accountability import (
     arrears,
+    hold_to_account,
     keeping_the_vote,
     over_the_limit,
-    hold_to_account,
     punishment_spent,
     shortfall_value,
 )

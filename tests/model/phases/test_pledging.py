@@ -74,7 +74,7 @@ def test_article_19_a_member_pays_the_minimum_when_its_vote_is_worth_it():
     chance it has learned that arrears are seen, is worth the payment; not otherwise."""
     model = abm.CoalitionModel.from_preset("peacekeeping", rng=3)
     model.step()
-    terms, state = model._negotiated.terms, model.state
+    terms = model._negotiated.terms
     fair = terms.fair[:, :, FUNDS]
     owed = fair.sum(axis=0)
     offers = np.zeros_like(terms.fair)  # nobody would pay anything
