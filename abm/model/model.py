@@ -263,20 +263,13 @@ class CoalitionModel(mesa.Model):
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits
             self._renegotiate()
-        if p["burden_rule"] == "assessed":
-            state.arrears, owed = accountability.arrears(state.arrears, given.delivered,
-                                                         terms.fair, mandates.participating)
-            # Article 19: arrears over the limit cost the vote once the organisation has seen
-            # them, until they are paid down below it.
-            if p["vote_suspension"] or state.suspended.any():
-                suspended = (accountability.over_the_limit(state.arrears, owed)
-                             & (detected | state.suspended) & p["vote_suspension"])
-                if not np.array_equal(suspended, state.suspended):
-                    state.suspended = suspended
-                    self._renegotiate()
-        elif state.suspended.any():  # no assessments, no arrears
-            state.suspended = np.zeros(n, dtype=bool)
-            self._renegotiate()
+        if p["vote_suspension"] or state.suspended.any():
+            in_arrears = accountability.arrears(given.delivered, terms.fair,
+                                                mandates.participating)
+            suspended = detected & in_arrears & p["vote_suspension"]
+            if not np.array_equal(suspended, state.suspended):
+                state.suspended = suspended
+                self._renegotiate()
 
         trust_given = state.trust.sum(axis=1)
         self.metrics = cycle_statistics(

@@ -110,7 +110,6 @@ class CoalitionState:
     punishment_base: np.ndarray  # peer punishment expected whatever one gives
     spent: np.ndarray | None  # (n, n) what i spent punishing j last cycle (peer punishment)
     suspended: np.ndarray  # bool: no vote in this negotiation (arrears seen, Article 19)
-    arrears: np.ndarray  # assessments unpaid, bn USD (under an assessed budget)
 
     @classmethod
     def initial(cls, world: World, traits: Traits, p: dict[str, Any], missions: Missions
@@ -133,4 +132,4 @@ class CoalitionState:
             missions=missions, played={}, penalty_belief=np.zeros(n),
             detection_belief=np.full(n, p["prior_detection"]), retaliation_belief=np.zeros(n),
             punishment_base=np.zeros(n),
-            spent=None, suspended=np.zeros(n, dtype=bool), arrears=np.zeros(n))
+            spent=None, suspended=np.zeros(n, dtype=bool))

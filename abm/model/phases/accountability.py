@@ -64,43 +64,15 @@ def punishment_spent(
     return np.minimum(spend, cap * fair_value[None, :]) * sees
 
 
-# UN Charter, Article 19: a member loses its vote when its arrears equal or exceed the
-# contributions due from it for the preceding two full years (a cycle is a budget year).
-ARTICLE_19_YEARS = 2
+def arrears(delivered: np.ndarray, fair: np.ndarray, participating: np.ndarray) -> np.ndarray:
+    """(n,) participants that paid less money than their fair share (their assessment).
 
-
-def arrears(stock: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
-            participating: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(n,) the arrears carried after this cycle (assessments unpaid, bn USD, reduced by what
-    a member pays beyond its assessment), and (n,) this cycle's assessments.
-
-    >>> stock, owed = arrears(np.array([0.0, 3.0]), np.array([[[1.0, 0, 0], [4.0, 0, 0]]]),
-    ...                       np.array([[[2.0, 0, 0], [2.0, 0, 0]]]), np.array([True, True]))
-    >>> stock.tolist(), owed.tolist()
-    ([1.0, 1.0], [2.0, 2.0])
+    >>> arrears(np.array([[[1.0, 0, 0], [2.0, 0, 0]]]), np.array([[[2.0, 0, 0], [2.0, 0, 0]]]),
+    ...         np.array([True, True])).tolist()
+    [True, False]
     """
     paid, owed = over_missions(delivered[:, :, FUNDS]), over_missions(fair[:, :, FUNDS])
-    owed = owed * participating
-    return np.maximum(stock + owed - paid, 0.0), owed
-
-
-def over_the_limit(stock: np.ndarray, owed: np.ndarray) -> np.ndarray:
-    """(n,) arrears at or above ``ARTICLE_19_YEARS`` cycles of assessments (to rounding).
-
-    >>> over_the_limit(np.array([3.9, 4.0, 1.0]), np.array([2.0, 2.0, 0.0])).tolist()
-    [False, True, True]
-    """
-    return (stock > 0) & (stock >= ARTICLE_19_YEARS * owed * (1.0 - 1e-9))
-
-
-def keeping_the_vote(stock: np.ndarray, owed: np.ndarray) -> np.ndarray:
-    """(n,) the least a member must pay this cycle to end it below the Article 19 limit, its
-    arrears being ``stock`` and its assessment ``owed`` (bn USD).
-
-    >>> keeping_the_vote(np.array([0.0, 1.0, 3.0]), np.array([2.0, 2.0, 2.0])).round(3).tolist()
-    [0.0, 0.0, 1.0]
-    """
-    return np.maximum(stock + owed - ARTICLE_19_YEARS * owed * (1.0 - 1e-6), 0.0)
+    return participating & (paid < owed * (1.0 - 1e-9))
 
 
 @dataclass(slots=True)

@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from ...scenarios.kinds import FUNDS
-from ..missions import Missions, over_missions
+from ..missions import Missions
 from ..state import CoalitionState, Rules, World
-from .accountability import keeping_the_vote
 from .conference import Conference, Motives, Schedules
 from .negotiation import Mandates, inverse
 
@@ -101,8 +100,9 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
             offers, funds_pledged, p["budget_inertia"], capacity[:, FUNDS],
             mandates.participating, mandates.part / mandates.missions_joined, state.played)
     if p["burden_rule"] == "assessed":
-        offers = assessed_funds(offers, terms, state.arrears, capacity[:, FUNDS],
-                                state.detection_belief if p["vote_suspension"] else None)
+        # An assessed budget bills each member its assessment and no more (the UN credits
+        # what a member pays beyond it against its next assessment).
+        np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
     accepted, total = trim_to_requirement(offers, missions.requirement)
     return Pledges(accepted, total, funds_pledged)
 
@@ -110,34 +110,14 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
 def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
                      ) -> np.ndarray | None:
     """The penalty (m, n) a nation expects per unit of value it falls short of its fair share:
-    the chance it has learned that a shortfall is seen, times the sanction (None: none)."""
-    if not p["sanction_rate"]:
+    the chance it has learned that a shortfall is seen, times the sanction, plus, under
+    Article 19, the value of its vote spread over its fair share (None: no penalty)."""
+    if not (p["sanction_rate"] or p["vote_suspension"]):
         return None
-    return np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
-
-
-def assessed_funds(offers: np.ndarray, terms: Terms, arrears: np.ndarray,
-                   funds_capacity: np.ndarray, detection: np.ndarray | None) -> np.ndarray:
-    """Funds under an assessed budget: each member is billed its assessment plus its arrears
-    and pays no more (the UN credits what is paid beyond the bill against the next one).
-    Under Article 19 (``detection``: the chance each has learned that arrears are seen; None:
-    no Article 19), a member pays at least what keeps its arrears below the limit when the
-    vote it would keep, times that chance, is worth more to it than the payment's net cost
-    (members knowingly pay "the Article 19 minimum": the written rule is known). Payments
-    are split over missions as the assessments are."""
-    fair_funds = terms.fair[:, :, FUNDS]
-    owed = fair_funds.sum(axis=0)
-    split = fair_funds * inverse(owed)
-    funds = offers[:, :, FUNDS]
-    if detection is not None:
-        minimum = keeping_the_vote(arrears, owed)
-        unit_cost = (split * terms.net_cost[:, :, FUNDS]).sum(axis=0)
-        keeps = ((detection * over_missions(terms.voice) >= unit_cost * minimum)
-                 & (minimum <= funds_capacity))
-        funds = np.maximum(funds, (minimum * keeps) * split)
-    offers = offers.copy()
-    offers[:, :, FUNDS] = np.minimum(funds, fair_funds + arrears * split)
-    return offers
+    penalty = np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
+    if p["vote_suspension"]:
+        penalty = penalty + detection * terms.voice * inverse(terms.fair_value)
+    return penalty
 
 
 def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: float,

@@ -12,7 +12,6 @@ from abm.model import CoalitionModel
 from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
-    assessed_funds,
     assessed_scale,
     expected_penalty,
     fair_shares,
@@ -69,28 +68,16 @@ def test_terms_price_a_unit_net_of_private_benefits_and_penalties_are_learned():
     assert expected_penalty(terms, detection, {**p, "sanction_rate": 0.0}) is None
 
 
-def test_article_19_a_member_pays_the_minimum_when_its_vote_is_worth_it():
-    """At the limit, a member pays what keeps its arrears below it if its vote, times the
-    chance it has learned that arrears are seen, is worth the payment; not otherwise."""
-    model = abm.CoalitionModel.from_preset("peacekeeping", rng=3)
+def test_article_19_adds_the_value_of_a_vote_to_the_penalty_of_arrears():
+    model = abm.CoalitionModel(rng=3, n_nations=12, vote_suspension=True, sanction_rate=0.0)
     model.step()
-    terms = model._negotiated.terms
-    fair = terms.fair[:, :, FUNDS]
-    owed = fair.sum(axis=0)
-    offers = np.zeros_like(terms.fair)  # nobody would pay anything
-    arrears = 2.0 * owed  # everyone at the limit: the minimum is this cycle's assessment
-    voice = terms.voice.sum(axis=0)
-    cost = (fair / owed * terms.net_cost[:, :, FUNDS]).sum(axis=0)
-    worth_it = voice >= cost * owed * (1 - 1e-6)
-    assert worth_it.any() and not worth_it.all()
-    paid = assessed_funds(offers, terms, arrears, model.capacity[:, FUNDS],
-                          np.ones(model.n))[:, :, FUNDS].sum(axis=0)
-    can = worth_it & (owed <= model.capacity[:, FUNDS])
-    np.testing.assert_allclose(paid[can], owed[can] * (1 + 2e-6), rtol=1e-9)
-    assert (paid[~worth_it] == 0).all()
-    # Where it has learned that arrears go unseen, nobody pays.
-    unseen = assessed_funds(offers, terms, arrears, model.capacity[:, FUNDS], np.zeros(model.n))
-    assert (unseen == 0).all()
+    mandates = negotiate_mandates(model.world, model.state.missions, model.state.member,
+                                  model.p, model.rules)
+    terms = negotiated_terms(model.world, model.state.missions, mandates, model.p, model.rules)
+    detection = model.state.detection_belief
+    penalty = expected_penalty(terms, detection, model.p)
+    np.testing.assert_allclose(penalty, detection * terms.voice / terms.fair_value)
+    assert (terms.voice > 0).all() and (terms.voice < terms.value).all()
 
 
 def test_the_pledging_phase_keeps_within_capacity_and_requirement():
@@ -151,19 +138,16 @@ def test_low_income_adjustment_moves_assessments_to_the_richer(gdp, gradient):
     assert (adjusted[~poorer] >= plain[~poorer] * (1 - 1e-9)).all()
 
 
-def test_an_assessed_budget_takes_no_more_than_the_bill():
-    """Under an assessed scale, no member's funds exceed its bill (its assessment and its
-    arrears); under voluntary shares of the same world, the large give beyond their fair
-    shares (Olson)."""
+def test_an_assessed_budget_takes_no_more_than_the_assessment():
+    """Under an assessed scale, no member's funds exceed its assessment; under voluntary
+    shares of the same world, the large give beyond their fair shares (Olson)."""
     excess = {}
     for rule in ("assessed", "voluntary"):
         model = CoalitionModel.from_preset("peacekeeping", rng=3, burden_rule=rule,
                                            vote_suspension=False, mission_duration=0)
-        model.run_for(5)
-        owing = model.state.arrears
-        model.run_for(1)
+        model.run_for(6)
         terms = model._negotiated.terms
-        fair = terms.fair[:, :, FUNDS].sum(axis=0) + owing
+        fair = terms.fair[:, :, FUNDS].sum(axis=0)
         pledged = model.nation_frame().query("step == 6")["pledge_funds"].to_numpy()
         excess[rule] = float((pledged - fair).max())
     assert excess["assessed"] <= 1e-9
