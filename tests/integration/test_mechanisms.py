@@ -177,3 +177,16 @@ def test_revenge_teaches_reciprocators_to_punish_less(monkeypatch):
     assert unfeared == 0.0 < feared
     assert spent < unlearned_spent
     assert last < unlearned_last
+
+
+def test_unenforced_assessments_are_free_ridden_until_sanction_and_monitoring_rise():
+    """Peacekeeping (assessed, Article 19): free-riding is clearly above zero with nothing
+    enforced, and falls as monitoring and the sanction rise, with every member staying."""
+    def free_riding(monitoring, sanction):
+        return tail_mean("free_riding_rate", preset="peacekeeping", monitoring=monitoring,
+                         sanction_rate=sanction)
+    unenforced = free_riding(0.0, 0.0)
+    some, strong = free_riding(0.5, 1.0), free_riding(0.9, 2.0)
+    assert unenforced > 0.2
+    assert strong < some - 0.1 and some < unenforced
+    assert tail_mean("retention", preset="peacekeeping", monitoring=0.9, sanction_rate=2.0) == 1
