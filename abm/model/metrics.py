@@ -7,7 +7,6 @@ Each is tested exactly against a reference (scipy's Spearman, the mean-differenc
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 
 def gini(x: np.ndarray) -> float:
@@ -74,8 +73,29 @@ def masked_hhi(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def masked_ranks(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Average ranks (ties share their mean rank) of each row's masked entries, centred on
-    their mean; 0 outside the mask."""
-    ranks = rankdata(np.where(mask, x, np.nan), axis=1, nan_policy="omit")
+    their mean; 0 outside the mask. Masked entries must be finite (as GDP and burdens are).
+
+    Sorted once per row; a tie group's rank is the mean of its first and last positions.
+    (scipy's ``rankdata(..., nan_policy="omit")`` gives the same ranks at 30 times the cost.)
+
+    >>> masked_ranks(np.array([[5.0, 1.0, 5.0, 7.0, 0.0]]),
+    ...              np.array([[True, True, True, True, False]])).tolist()
+    [[0.0, -1.5, 0.0, 1.5, 0.0]]
+    """
+    if x.shape[1] == 0:
+        return np.zeros(x.shape)
+    values = np.where(mask, x, np.inf)  # the others last: they get ranks, then 0
+    order = np.argsort(values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones(values.shape, dtype=bool)  # a new value starts a tie group
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends = np.ones(values.shape, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    position = np.broadcast_to(np.arange(1.0, values.shape[1] + 1.0), values.shape)
+    first = np.maximum.accumulate(np.where(starts, position, 0.0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, position, np.inf)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty(values.shape)
+    np.put_along_axis(ranks, order, (first + last) * 0.5, axis=1)
     count = mask.sum(axis=1, keepdims=True)
     return np.where(mask, ranks - (count + 1) * 0.5, 0.0)
 

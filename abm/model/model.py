@@ -37,7 +37,7 @@ from .phases.conference import Conference, Motives, Schedules
 from .phases.negotiation import Mandates, inverse
 from .phases.pledging import Terms
 from .recording import Recorder
-from .reporters import cycle_statistics
+from .reporters import Cycle, trust_statistics
 from .state import CoalitionState, Rules, World
 
 # Parameters that make the nations, their capacities and the missions: set at creation only.
@@ -94,7 +94,6 @@ class CoalitionModel(mesa.Model):
         # every step, which cost a third of a default run's time.
         self.recorder = Recorder(world.names, world.region, world.gdp, world.gdp_per_capita,
                                  world.capacity[:, 0])
-        self.metrics: dict[str, float] = {}  # the last cycle's statistics (reporters.py)
         # The negotiation and its terms have no random element: they are kept while the
         # members, the missions and the rules stay the same, and dropped (_renegotiate) when
         # one changes. (Measured: a default run takes 28 ms with them kept, 45 ms without.) The
@@ -272,17 +271,23 @@ class CoalitionModel(mesa.Model):
                 self._renegotiate()
 
         trust_given = state.trust.sum(axis=1)
-        self.metrics = cycle_statistics(
-            missions.required_total, assessed, mandates.launched, trusted.pledged_value,
-            state.trust, trust_given, state.member, state.n_members, adapted.exits,
-            adapted.rejoins, mandates.dissent, 0.0 if paid is None else float(paid.sum()),
-            account.total, p)
-        others = n - 1
-        self.recorder.add(self.steps, self.metrics, (
+        cycle = Cycle(
+            missions.required_total, assessed.cover, assessed.effectiveness, assessed.legitimacy,
+            assessed.mission_value, mandates.launched, p["success_threshold"],
+            trusted.pledged_value, trust_statistics(state.trust, trust_given, state.member,
+                                                    state.n_members, p["bloc_threshold"]),
+            state.n_members, adapted.exits, adapted.rejoins, mandates.dissent,
+            0.0 if paid is None else float(paid.sum()), account.total)
+        self.recorder.add(self.steps, cycle, (
             member_before, mandates.participating, state.strategy, over_missions(pledge),
             over_missions(given.delivered), terms.fair_total, gross.contribution,
-            gross.benefit, account.cost, account.sanction, state.payoff, trust_given / others,
-            state.trust.sum(axis=0) / others, belief_held, state.will))
+            gross.benefit, account.cost, account.sanction, state.payoff, trust_given,
+            state.trust.sum(axis=0), belief_held, state.will))
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The last cycle's statistics, as in the model frame (empty before the first)."""
+        return self.recorder.last_cycle()
 
     def _motives(self, mandates: Mandates, terms: Terms) -> Motives:
         """What moves the reciprocal pledges this cycle besides the types' schedules: the

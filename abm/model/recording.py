@@ -1,14 +1,15 @@
 """The model's outputs: raw arrays kept each step, tidy frames and statistics made on demand.
 
-Each step stores what only that step can see (its nation arrays and the few statistics that
-need the trust matrix or the missions); statistics over nations (free-riding, the
-exploitation correlation, the burden Gini, means) are derived for all steps at once, vectorised
-over a (steps x nations) array, when a frame is asked for. Recording stays cheap on the hot
-path of 10^6-run sweeps.
+Each step stores what only that step can see (its nation arrays, and what the statistics of
+its missions and trust need: ``reporters.Cycle``); statistics over missions and nations
+(free-riding, the exploitation correlation, the burden Gini, means) are derived for all steps
+at once, vectorised over a (steps x nations) array, when a frame is asked for. Recording
+stays cheap on the hot path of 10^6-run sweeps.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -16,20 +17,15 @@ import pandas as pd
 
 from ..scenarios.kinds import CAPABILITIES, STRATEGIES
 from .metrics import masked_gini, masked_hhi, masked_mean, masked_spearman
+from .reporters import LIVE, Cycle, cycle_columns
 
-# Kept per nation and step (each a length-n array; pledged and delivered are (n, 3)).
+# Kept per nation and step (each a length-n array; pledged and delivered are (n, 3)); trust
+# given and received are kept as sums over partners, and made means when stacked.
 RAW = ("member", "participating", "strategy", "pledged", "delivered", "fair_share",
        "contribution", "benefit", "cost", "sanction", "payoff", "trust_given",
        "trust_received", "belief", "political_will")
 
 RAW_TYPES = {"member": bool, "participating": bool, "strategy": np.int64}
-
-# Statistics each step computes itself, in column order.
-LIVE = tuple(
-    [f"required_{c}" for c in CAPABILITIES] + [f"coverage_{c}" for c in CAPABILITIES]
-    + ["coverage_min", "missions", "launched", "effectiveness", "legitimacy", "success",
-       "fulfilment", "mean_trust", "trust_sd", "trust_blocs", "members", "exited", "exits",
-       "rejoins", "retention", "opt_outs", "side_payments", "sanctions"])
 
 NATION_COLUMNS = (
     "member", "participating", "strategy", "pledge_funds", "pledge_troops", "pledge_enablers",
@@ -55,6 +51,13 @@ MODEL_COLUMNS = tuple(
        "sanctions", "mean_payoff"])
 
 
+@functools.lru_cache(maxsize=16)
+def nation_dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The nations as a categorical type, made once for the runs of a sweep (building one
+    costs pandas a fifth of a millisecond)."""
+    return pd.CategoricalDtype(list(names))
+
+
 class Recorder:
     """Per-step outputs of one model run."""
 
@@ -64,18 +67,17 @@ class Recorder:
         self.gdp_per_capita = gdp_per_capita
         self.percent_of_funds = np.divide(100.0, funds_capacity,
                                           out=np.zeros(len(gdp)), where=funds_capacity > 0)
-        # Made once: pandas builds a categorical's categories anew on every call otherwise.
-        self.nation_dtype = pd.CategoricalDtype(list(names))
+        self.nation_dtype = nation_dtype(tuple(names.tolist()))
         self.steps: list[int] = []
-        self.live: list[list[float]] = []
+        self.cycles: list[Cycle] = []
         self.raw: list[tuple[np.ndarray, ...]] = []
         self._stacked: dict[str, np.ndarray] | None = None
 
-    def add(self, step: int, live: dict[str, float], raw: tuple[np.ndarray, ...]) -> None:
-        """Keep one step. ``raw`` holds the RAW arrays in order; they must not change later
-        (the model replaces its arrays rather than mutating them)."""
+    def add(self, step: int, cycle: Cycle, raw: tuple[np.ndarray, ...]) -> None:
+        """Keep one step. ``raw`` holds the RAW arrays in order; they and the cycle's arrays
+        must not change later (the model replaces its arrays rather than mutating them)."""
         self.steps.append(step)
-        self.live.append([live[k] for k in LIVE])
+        self.cycles.append(cycle)
         self.raw.append(raw)
         self._stacked = None
 
@@ -88,6 +90,8 @@ class Recorder:
                 self._stacked = {
                     k: np.concatenate(v).reshape(steps, *v[0].shape)
                     for k, v in zip(RAW, zip(*self.raw, strict=True), strict=True)}
+                for k in ("trust_given", "trust_received"):
+                    self._stacked[k] /= n - 1
             else:  # nothing recorded yet: empty arrays of each field's shape and type
                 self._stacked = {k: np.zeros((0, n, 3) if k in ("pledged", "delivered")
                                              else (0, n), dtype=RAW_TYPES.get(k, float))
@@ -103,6 +107,13 @@ class Recorder:
         return {"contribution_ratio": ratio, "burden": s["contribution"] / self.gdp,
                 "contribution_pct": s["delivered"][:, :, 0] * self.percent_of_funds}
 
+    def last_cycle(self) -> dict[str, float]:
+        """The statistics of the last cycle recorded (none before the first)."""
+        if not self.cycles:
+            return {}
+        columns = cycle_columns(self.cycles[-1:], len(self.gdp))
+        return {k: int(columns[k][0]) if k in COUNTS else float(columns[k][0]) for k in LIVE}
+
     def model_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.model_columns())
 
@@ -112,9 +123,7 @@ class Recorder:
         d = self.derived()
         member = s["member"]
         out: dict[str, np.ndarray] = {}
-        live = np.array(self.live, dtype=float).reshape(len(self.steps), len(LIVE))
-        for j, column in enumerate(LIVE):
-            out[column] = live[:, j]
+        out.update(cycle_columns(self.cycles, len(self.gdp)))
         pledged, delivered = s["pledged"].sum(axis=1), s["delivered"].sum(axis=1)
         for c, cap in enumerate(CAPABILITIES):
             out[f"pledged_{cap}"] = pledged[:, c]

@@ -1,20 +1,22 @@
-"""What a run reports beyond its raw arrays: the statistics only a cycle's live state can give
-(each cycle), and the run-level outcomes (at the end of a run).
+"""What a run reports beyond its raw arrays: the statistics of each cycle's missions and trust,
+and the run-level outcomes (at the end of a run).
 
-The per-cycle statistics need the trust matrix and the missions, which are not kept; the rest
-of the model frame is derived from the recorded arrays (``recording.py``).
+A cycle keeps what its statistics need (``Cycle``): the trust matrix is not kept (n x n a
+cycle), so the few numbers it gives are computed each cycle; the missions' small arrays are,
+and are summarised for all cycles at once when a frame is asked for. The rest of the model
+frame is derived from the recorded nation arrays (``recording.py``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from ..scenarios.kinds import CAPABILITIES, FUNDS, TROOPS
 from .metrics import spearman
-from .phases.outcome import Outcome
 from .phases.trust import count_blocs
 
 if TYPE_CHECKING:
@@ -31,72 +33,107 @@ RUN_OUTCOMES = (*(f"{k}_tail_mean" for k in TAIL_OUTCOMES), "funds_gdp_rho",
                 "mission_success_rate", "time_to_collapse")
 _REQUIRED = tuple(f"required_{c}" for c in CAPABILITIES)
 _COVERAGE = tuple(f"coverage_{c}" for c in CAPABILITIES)
+# Statistics of each cycle, in column order.
+LIVE = (*_REQUIRED, *_COVERAGE, "coverage_min", "missions", "launched", "effectiveness",
+         "legitimacy", "success", "fulfilment", "mean_trust", "trust_sd", "trust_blocs",
+         "members", "exited", "exits", "rejoins", "retention", "opt_outs", "side_payments",
+         "sanctions")
 
 
-def cycle_statistics(required_total: list[float], outcome: Outcome, launched: np.ndarray,
-                     pledged_value: np.ndarray, trust: np.ndarray, trust_given: np.ndarray,
-                     member: np.ndarray, members: int, exits: int, rejoins: int, dissent: int,
-                     side_payments: float, sanctions: float, p: dict[str, Any]
-                     ) -> dict[str, float]:
-    """The cycle's statistics over missions and over the trust among members (after the
-    cycle's exits and returns); ``trust_given`` is ``trust.sum(axis=1)``, ``members`` the
-    number of members.
+class Cycle(NamedTuple):
+    """What one cycle leaves for its statistics (``cycle_columns``): the few numbers that need
+    the trust matrix, computed then, and the per-mission arrays, summarised later for all
+    cycles at once (a cycle's Python arithmetic over a dozen statistics cost a tenth of a
+    default run)."""
 
-    Per-mission values are few: Python sums over their lists beat numpy calls here.
+    required_total: list[float]  # (c,) over missions
+    cover: np.ndarray  # (m, c)
+    effectiveness: np.ndarray  # (m,)
+    legitimacy: np.ndarray  # (m,)
+    mission_value: np.ndarray  # (m,) value delivered to each mission
+    launched: np.ndarray  # (m,) bool
+    success_threshold: float  # (a rule, which a teacher may change mid-run)
+    pledged_value: np.ndarray  # (n,) what each nation pledged, at its own unit costs
+    trust: tuple[float, float, int]  # mean, sd and blocs of trust among members
+    members: int
+    exits: int
+    rejoins: int
+    opt_outs: int
+    side_payments: float
+    sanctions: float
+
+
+def trust_statistics(trust: np.ndarray, trust_given: np.ndarray, member: np.ndarray,
+                     members: int, bloc_threshold: float) -> tuple[float, float, int]:
+    """Mean and sd of trust over ordered pairs of members, and the number of trust blocs;
+    ``trust_given`` is ``trust.sum(axis=1)``, ``members`` the number of members.
+
+    >>> t = np.array([[0, .9, .1], [.9, 0, .1], [.1, .1, 0]])
+    >>> mean, sd, blocs = trust_statistics(t, t.sum(axis=1), np.ones(3, bool), 3, 0.5)
+    >>> round(mean, 4), round(sd, 4), blocs
+    (0.3667, 0.3771, 2)
     """
-    n = len(member)
-    live: dict[str, float] = {}
-    missions = len(launched)
-    cover = outcome.cover
-    for required, total in zip(_REQUIRED, required_total, strict=True):
-        live[required] = total
-    if missions:
-        share = 1.0 / missions
-        rows = cover.tolist()
-        for covered, column in zip(_COVERAGE, zip(*rows, strict=True), strict=True):
-            live[covered] = sum(column) * share
-        effective = outcome.effectiveness.tolist()
-        legitimate = outcome.legitimacy.tolist()
-        threshold = p["success_threshold"]
-        live["coverage_min"] = sum(min(row) for row in rows) * share
-        live["effectiveness"] = sum(effective) * share
-        live["legitimacy"] = sum(legitimate) * share
-        live["success"] = sum(e * g >= threshold for e, g in zip(effective, legitimate)
-                              ) * share
-    else:
-        for covered in _COVERAGE:
-            live[covered] = 0.0
-        live.update(coverage_min=0.0, effectiveness=0.0, legitimacy=0.0, success=0.0)
-    live["missions"] = missions
-    live["launched"] = sum(launched.tolist())
-    promised = float(pledged_value.sum())
-    given = sum(outcome.mission_value.tolist())
-    live["fulfilment"] = given / promised if promised > 0 else 1.0
-    k = members
+    n, k = len(member), members
     if k == n:
         pairs = n * (n - 1)
         mean = float(trust_given.sum()) / pairs
-        live["mean_trust"] = mean
-        live["trust_sd"] = max(float(np.vdot(trust, trust)) / pairs - mean * mean, 0.0) ** 0.5
+        sd = max(float(np.vdot(trust, trust)) / pairs - mean * mean, 0.0) ** 0.5
     elif k > 1:  # over pairs of members (trust[i, i] is 0)
         pairs = k * (k - 1)
         inside = member.astype(float)
         mean = float(inside @ trust @ inside) / pairs
-        live["mean_trust"] = mean
         squares = float(inside @ (trust * trust) @ inside) / pairs
-        live["trust_sd"] = max(squares - mean * mean, 0.0) ** 0.5
+        sd = max(squares - mean * mean, 0.0) ** 0.5
     else:
-        live["mean_trust"] = live["trust_sd"] = float("nan")
-    live["trust_blocs"] = count_blocs(trust, member, p["bloc_threshold"], k)
-    live["members"] = k
-    live["exited"] = n - k
-    live["exits"] = exits
-    live["rejoins"] = rejoins
-    live["retention"] = k / n
-    live["opt_outs"] = dissent
-    live["side_payments"] = side_payments
-    live["sanctions"] = sanctions
-    return live
+        mean = sd = float("nan")
+    return mean, sd, count_blocs(trust, member, bloc_threshold, k)
+
+
+def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
+    """The cycles' statistics (``recording.LIVE``), one array each, computed for all cycles
+    at once: means over each cycle's missions (0 without missions) and counts of members.
+
+    Sums over missions run in mission order, as a cycle's own sums would.
+    """
+    steps = len(cycles)
+    out: dict[str, np.ndarray] = {}
+    if not steps:
+        return {k: np.zeros(0) for k in LIVE}
+    fields = list(zip(*cycles, strict=True))
+    required = np.array(fields[0], dtype=float).reshape(steps, len(CAPABILITIES))
+    for c, column in enumerate(_REQUIRED):
+        out[column] = required[:, c]
+    counts = np.array([len(x) for x in fields[5]])
+    cycle = np.repeat(np.arange(steps), counts)
+    share = np.divide(1.0, counts, out=np.zeros(steps), where=counts > 0)
+
+    def mean_over_missions(values: np.ndarray) -> np.ndarray:
+        return np.bincount(cycle, values, minlength=steps) * share
+
+    cover = np.concatenate(fields[1]).reshape(-1, len(CAPABILITIES))
+    for c, column in enumerate(_COVERAGE):
+        out[column] = mean_over_missions(cover[:, c])
+    out["coverage_min"] = mean_over_missions(cover.min(axis=1, initial=np.inf))
+    out["missions"] = counts
+    out["launched"] = np.bincount(cycle, np.concatenate(fields[5]), minlength=steps)
+    effectiveness, legitimacy = np.concatenate(fields[2]), np.concatenate(fields[3])
+    out["effectiveness"] = mean_over_missions(effectiveness)
+    out["legitimacy"] = mean_over_missions(legitimacy)
+    threshold = np.repeat(np.array(fields[6], dtype=float), counts)
+    out["success"] = mean_over_missions(effectiveness * legitimacy >= threshold)
+    given = np.bincount(cycle, np.concatenate(fields[4]), minlength=steps)
+    promised = np.concatenate(fields[7]).reshape(steps, -1).sum(axis=1)
+    out["fulfilment"] = np.divide(given, promised, out=np.ones(steps), where=promised > 0)
+    trust = np.array(fields[8], dtype=float).reshape(steps, 3)
+    out["mean_trust"], out["trust_sd"], out["trust_blocs"] = trust.T
+    members = np.array(fields[9], dtype=np.int64)
+    out["members"] = members
+    out["exited"] = n - members
+    out["retention"] = members / n
+    for j, column in enumerate(("exits", "rejoins", "opt_outs", "side_payments", "sanctions"),
+                               start=10):
+        out[column] = np.array(fields[j], dtype=float)
+    return out
 
 
 def run_outcomes(recorder: Recorder, columns: dict[str, np.ndarray] | None = None

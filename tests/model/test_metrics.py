@@ -8,9 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from scipy.stats import spearmanr
+from scipy.stats import rankdata, spearmanr
 
-from abm.model.metrics import gini, hhi, masked_gini, masked_mean, masked_spearman, spearman
+from abm.model.metrics import (
+    gini,
+    hhi,
+    masked_gini,
+    masked_mean,
+    masked_ranks,
+    masked_spearman,
+    spearman,
+)
 
 positive = arrays(float, st.integers(3, 30), elements=st.floats(0.01, 1e3))
 
@@ -24,6 +32,18 @@ def test_spearman_matches_scipy(x, y):
         theirs = spearmanr(x, y).statistic
     ours = spearman(x, y)
     assert (np.isnan(ours) and np.isnan(theirs)) or ours == pytest.approx(theirs, abs=1e-12)
+
+
+@given(st.integers(1, 5), st.integers(1, 12), st.data())
+def test_masked_ranks_match_scipy_row_by_row(rows, columns, data):
+    x = data.draw(arrays(float, (rows, columns), elements=st.integers(0, 4).map(float)))
+    mask = data.draw(arrays(bool, (rows, columns)))  # few values: many ties
+    ours = masked_ranks(x, mask)
+    for row in range(rows):
+        kept = mask[row]
+        theirs = rankdata(x[row, kept]) - (kept.sum() + 1) / 2
+        assert ours[row, kept].tolist() == theirs.tolist()  # exact: ranks are halves
+        assert not ours[row, ~kept].any()
 
 
 @given(positive)

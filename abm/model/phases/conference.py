@@ -217,12 +217,12 @@ class Conference:
                 total = new.sum(axis=0)
                 new *= np.minimum(1.0, np.divide(self.capacity, total, out=np.ones_like(total),
                                                  where=total > 0))[None, :, :]
-            if k + 1 < rounds:  # (in round 1 nothing was on the table: the change is new)
-                largest = new.max()
-                change = np.abs(new - pledge).max() if k else largest
-                settled = change <= _SETTLED * largest
-            else:
+            if k + 1 == rounds:
                 settled = False
+            elif k:
+                settled = np.abs(new - pledge).max() <= _SETTLED * new.max()
+            else:  # in round 1 nothing was on the table: every pledge is new
+                settled = not new.any()
             pledge = new
             if settled:
                 break
