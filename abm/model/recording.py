@@ -72,6 +72,7 @@ class Recorder:
         self.cycles: list[Cycle] = []
         self.raw: list[tuple[np.ndarray, ...]] = []
         self._stacked: dict[str, np.ndarray] | None = None
+        self._last: tuple[int, dict[str, float]] | None = None
 
     def add(self, step: int, cycle: Cycle, raw: tuple[np.ndarray, ...]) -> None:
         """Keep one step. ``raw`` holds the RAW arrays in order; they and the cycle's arrays
@@ -111,8 +112,11 @@ class Recorder:
         """The statistics of the last cycle recorded (none before the first)."""
         if not self.cycles:
             return {}
-        columns = cycle_columns(self.cycles[-1:], len(self.gdp))
-        return {k: int(columns[k][0]) if k in COUNTS else float(columns[k][0]) for k in LIVE}
+        if self._last is None or self._last[0] != len(self.cycles):  # (once a cycle)
+            columns = cycle_columns(self.cycles[-1:], len(self.gdp))
+            self._last = len(self.cycles), {
+                k: int(columns[k][0]) if k in COUNTS else float(columns[k][0]) for k in LIVE}
+        return dict(self._last[1])
 
     def model_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.model_columns())
