@@ -86,9 +86,10 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
   per soldier makes troops a private benefit for poorer nations, whose soldiers cost less than
   the rate, so troops come from them; the correlation of GDP with money
   {effect("reimbursement", "funds_gdp_rho")} (assessed funds come from the rich).
-- **Pooled fund**: effectiveness {effect("pooled_fund", "effectiveness_tail_mean")}. The fund
-  buys missing enablers (at a discount) with money that small members can give, so it matters
-  only where enablers, not money, are the binding gap.
+- **Pooled fund**: effectiveness {effect("pooled_fund", "effectiveness_tail_mean")}; the
+  lowest coverage of a capability {effect("pooled_fund", "coverage_min_tail_mean")}. The fund
+  buys a share of the enablers nations give at a discount, so an enabler costs its giver
+  less and nations pledge more of them: it matters where enablers are the binding gap.
 
 {table}
 

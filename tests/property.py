@@ -22,7 +22,7 @@ _NUMERIC = ["inequality", "income_spread", "income_size_correlation", "divergenc
             "req_enablers", "mission_risk", "mpcr", "tolerance", "disagreement_cost",
             "qmv_threshold", "assessment_ceiling", "guideline_share", "monitoring",
             "sanction_rate", "punishment_ratio", "punishment_effort", "private_benefit",
-            "pooled_fund", "pool_discount", "hub_bonus", "interop_cost", "experience_rate",
+            "pooled_fund", "pool_discount", "hub_saving", "interop_cost", "experience_rate",
             "legitimacy_weight", "exit_trust", "exit_payoff"]
 _CHOICES = ["decision_rule", "burden_rule", "command"]
 _FLAGS = ["side_payments", "peer_punishment", "logistics_hub", "rejoin", "rematch"]

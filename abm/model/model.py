@@ -213,7 +213,8 @@ class CoalitionModel(mesa.Model):
                                  self.deterrent(), reneging_draw)
 
         # 4. Outcome of each mission.
-        assessed = outcome.assess(given.delivered, missions, mandates, world, p, rules)
+        assessed = outcome.assess(given.delivered, missions, mandates, world, p, rules,
+                                  terms.unit_cost)
 
         # 5. Payoffs, before accountability.
         gross = payoffs.settle(terms.value, assessed.effectiveness, assessed.legitimacy,
@@ -225,12 +226,12 @@ class CoalitionModel(mesa.Model):
         sees = observation(aware, mandates.opted_out, detected, observing_draw, p)
         account = accountability.hold_to_account(
             pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_total,
-            missions.unit_cost, mandates.part, state.strategy, gross, p, detected,
+            terms.unit_cost, mandates.part, state.strategy, gross, p, detected,
             sees & aware_partners if p["peer_punishment"] else None,
             state.spent, state.retaliation_belief)
 
         # 7. Trust update: each nation on what it saw.
-        trusted = trust.update(state.trust, pledge, missions.unit_cost, assessed.delivered_value,
+        trusted = trust.update(state.trust, pledge, terms.unit_cost, assessed.delivered_value,
                                terms.fair_value, mandates.part, sees, aware, p)
 
         # 8. Adaptation and cohesion (side-payments count where the payer takes part).

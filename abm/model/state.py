@@ -60,12 +60,24 @@ class World:
             n=len(gdp))
 
 
+def institution_costs(hub: bool, hub_saving: float, pooled_fund: float,
+                      pool_discount: float) -> np.ndarray:
+    """The share of the cost of a unit of funds, troops and enablers that a nation pays: a
+    shared logistics hub saves ``hub_saving`` of deploying troops and enablers, and a pooled
+    fund buys ``pooled_fund`` of the enablers at ``pool_discount`` off their price.
+
+    >>> institution_costs(True, 0.2, 0.5, 0.3).round(3).tolist()
+    [1.0, 0.8, 0.68]
+    """
+    deploy = 1.0 - hub_saving if hub else 1.0
+    return np.array([1.0, deploy, deploy * (1.0 - pooled_fund * pool_discount)])
+
+
 @dataclass(frozen=True)
 class Rules:
     """What the institutional parameters imply for the phases; made anew when they change."""
 
-    enabler_price: float  # bn USD per enabler bought by a pooled fund
-    hub_bonus: float  # extra effect of an enabler unit with a logistics hub
+    cost_factor: np.ndarray  # (c,) share of a unit's cost a nation pays (hub, pooled fund)
     unanimity: bool
     disagreement: float  # share of a mission's value lost per policy unit from its mandate
     interop_cost: float
@@ -75,8 +87,8 @@ class Rules:
     def from_params(cls, p: dict[str, Any]) -> Rules:
         centralised = p["command"] == "centralised"
         return cls(
-            enabler_price=p["enabler_cost"] * (1.0 - p["pool_discount"]),
-            hub_bonus=p["hub_bonus"] if p["logistics_hub"] else 0.0,
+            cost_factor=institution_costs(p["logistics_hub"], p["hub_saving"],
+                                          p["pooled_fund"], p["pool_discount"]),
             unanimity=p["decision_rule"] == "unanimity",
             disagreement=p["disagreement_cost"] * (p["command_disagreement"] if centralised
                                                    else 1.0),

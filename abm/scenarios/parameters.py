@@ -223,15 +223,17 @@ _P = [
        "Joint products: private benefit of contributing, as a share of its cost, for a nation "
        "of salience 1 (scaled by its salience, at most 1).",
        group="institutions"),
-    _p("pooled_fund", 0.0, 0.0, 1.0, "share of funds",
-       "Share of the money delivered a pooled fund may spend on missing enablers.",
-       group="institutions"),
+    _p("pooled_fund", 0.0, 0.0, 1.0, "share of enablers",
+       "Share of the enablers nations give that a common fund buys for them (pooled "
+       "procurement), at `pool_discount` off the price.", group="institutions"),
     _p("pool_discount", 0.3, 0.0, 0.9, "share of price",
        "Economies of scale of pooled purchases of enablers.", group="institutions"),
     _p("logistics_hub", False, group="institutions",
-       meaning="A shared logistics hub multiplies enablers and eases interoperability."),
-    _p("hub_bonus", 0.25, 0.0, 2.0, "share",
-       "Extra effect of each enabler unit with a logistics hub.", group="institutions"),
+       meaning="A shared logistics hub lowers the cost of deploying troops and enablers and "
+               "eases interoperability."),
+    _p("hub_saving", 0.2, 0.0, 0.9, "share of cost",
+       "Share of the cost of deploying troops and enablers a shared logistics hub saves.",
+       group="institutions"),
     _p("command", "decentralised", unit="structure", group="institutions",
        choices=("centralised", "decentralised"),
        meaning="Centralised command scales interoperability losses by `command_interop` and "

@@ -190,3 +190,24 @@ def test_unenforced_assessments_are_free_ridden_until_sanction_and_monitoring_ri
     assert unenforced > 0.2
     assert strong < some - 0.1 and some < unenforced
     assert tail_mean("retention", preset="peacekeeping", monitoring=0.9, sanction_rate=2.0) == 1
+
+
+def test_a_hub_and_a_pooled_fund_lower_the_cost_of_pledges_so_more_enablers_are_pledged():
+    """The institutions act on decisions, not on outcomes after the fact: cheaper units move
+    self-interested pledges up towards where marginal benefit meets the lower cost, while
+    each unit given costs the giver less."""
+    def enablers_pledged(**rules):
+        frames = [run(seed=s, steps=30, **rules).model_frame.iloc[-15:] for s in SEEDS]
+        return np.mean([(f["pledged_enablers"] / f["required_enablers"]).mean()
+                        for f in frames])
+
+    def burden(**rules):
+        return np.mean([run(seed=s, steps=30, **rules).nation_frame.query("step > 15")
+                        ["contribution"].sum() for s in SEEDS])
+
+    plain = enablers_pledged()
+    hub = {"logistics_hub": True, "hub_interop": 1.0, "hub_saving": 0.5}  # its cost alone
+    pooled = {"pooled_fund": 1.0, "pool_discount": 0.6}
+    assert enablers_pledged(**hub) > plain + 0.03
+    assert enablers_pledged(**pooled) > plain + 0.03
+    assert burden(**hub) < burden() and burden(**pooled) < burden()

@@ -26,16 +26,20 @@ def test_capacities_follow_their_formulas():
 def test_rules_follow_the_institutions():
     p = validate({"monitoring": 0.5, "sanction_rate": 1.0, "peer_punishment": True,
                   "punishment_ratio": 3.0, "punishment_effort": 0.2,
-                  "command": "centralised", "logistics_hub": True, "hub_bonus": 0.25,
+                  "command": "centralised", "logistics_hub": True, "hub_saving": 0.25,
                   "interop_cost": 0.4, "disagreement_cost": 0.5, "reimbursement": 1000.0})
     rules = Rules.from_params(p)
     # centralised command: disagreement x command_disagreement (2), interoperability losses
     # x command_interop (0.5) x hub_interop (0.5)
     assert rules.disagreement == 1.0 and rules.interop_cost == pytest.approx(0.1)
-    assert rules.hub_bonus == 0.25 and rules.reimbursement.tolist() == pytest.approx(
-        [0.0, 1e-6, 0.0])
+    # the hub saves a quarter of deploying troops and enablers; no pooled fund
+    assert rules.cost_factor.tolist() == [1.0, 0.75, 0.75]
+    assert rules.reimbursement.tolist() == pytest.approx([0.0, 1e-6, 0.0])
     plain = Rules.from_params(validate({"monitoring": 0.5}))
-    assert plain.hub_bonus == 0.0 and plain.interop_cost == pytest.approx(0.3)
+    assert plain.cost_factor.tolist() == [1.0, 1.0, 1.0]
+    assert plain.interop_cost == pytest.approx(0.3)
+    pooled = Rules.from_params(validate({"pooled_fund": 0.5, "pool_discount": 0.4}))
+    assert pooled.cost_factor.tolist() == pytest.approx([1.0, 1.0, 0.8])
 
 
 def test_initial_state_trusts_the_own_region_more_and_no_one_itself():

@@ -13,38 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from ...scenarios.kinds import ENABLERS, FUNDS
 from ..missions import Missions
 from ..state import Rules, World
 from .negotiation import Mandates
 
 _TINY = 1e-300
-
-
-def effective_delivery(
-    delivered: np.ndarray, requirement: np.ndarray, pooled_fund: float, enabler_price: float,
-    hub_bonus: float,
-) -> np.ndarray:
-    """Totals per mission and capability after the logistics hub and the pooled fund.
-
-    A hub multiplies what each enabler unit achieves. A pooled fund takes a share of the money
-    and buys the enablers still missing, at a discounted price; what it does not need to spend
-    stays money.
-
-    >>> effective_delivery(np.array([[[10.0, 0.0, 1.0]]]), np.array([[10.0, 0.0, 3.0]]),
-    ...                    0.5, 2.0, 0.0)
-    array([[6., 0., 3.]])
-    """
-    total = delivered.sum(axis=1)
-    if hub_bonus > 0:
-        total[:, ENABLERS] *= 1.0 + hub_bonus
-    if pooled_fund > 0 and enabler_price > 0:
-        unit = enabler_price / (1.0 + hub_bonus)  # money per effective enabler unit
-        gap = np.maximum(requirement[:, ENABLERS] - total[:, ENABLERS], 0.0)
-        spent = np.minimum(pooled_fund * total[:, FUNDS], gap * unit)
-        total[:, FUNDS] -= spent
-        total[:, ENABLERS] += spent / unit
-    return total
 
 
 def coverage(total: np.ndarray, requirement: np.ndarray) -> np.ndarray:
@@ -134,14 +107,13 @@ class Outcome:
 
 
 def assess(delivered: np.ndarray, missions: Missions, mandates: Mandates, world: World,
-           p: dict[str, Any], rules: Rules) -> Outcome:
+           p: dict[str, Any], rules: Rules, unit_cost: np.ndarray) -> Outcome:
     """Phase 4: coverage, effectiveness and legitimacy of each mission; a vetoed mission
-    achieves nothing and leaves its expected quality as it was."""
+    achieves nothing and leaves its expected quality as it was. ``unit_cost`` (m, n, c) is
+    what a unit cost the nation that gave it (``Terms.unit_cost``)."""
     requirement = missions.requirement
-    totals = effective_delivery(delivered, requirement, p["pooled_fund"], rules.enabler_price,
-                                rules.hub_bonus)
-    cover = coverage(totals, requirement)
-    delivered_value = np.vecdot(delivered, missions.unit_cost)
+    cover = coverage(delivered.sum(axis=1), requirement)
+    delivered_value = np.vecdot(delivered, unit_cost)
     contributors = delivered_value > 1e-12
     mission_value = delivered_value.sum(axis=1)
     interop = interoperability(delivered_value, mission_value, rules.interop_cost,

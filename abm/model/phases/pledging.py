@@ -32,16 +32,23 @@ class Terms:
     net_cost: np.ndarray  # (m, n, c) net marginal cost of a unit
     own_return: np.ndarray  # (m, n) public benefit to oneself per unit of value given
     voice: np.ndarray  # (m, n) value a nation would lose without its vote on the mandate
+    unit_cost: np.ndarray  # (m, n, c) what a unit costs the nation, under the institutions
 
 
 def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: dict[str, Any],
                      rules: Rules) -> Terms:
-    """Values, fair shares and net costs, given the mandates (they change only with them)."""
-    unit_cost, part = missions.unit_cost, mandates.part
+    """Values, fair shares and net costs, given the mandates (they change only with them).
+
+    A mission is worth what it would cost without the institutions (``full_cost``); a hub or
+    a pooled fund lowers what each unit costs the nations that give it (``rules.cost_factor``),
+    so that the same value asks less of them, and each unit of value given does more."""
+    base_cost, part = missions.unit_cost, mandates.part
     n_part = part.sum(axis=1)
-    mean_cost = np.divide((unit_cost * part[:, :, None]).sum(axis=1), n_part[:, None],
-                          out=unit_cost.mean(axis=1), where=n_part[:, None] > 0)
+    mean_cost = np.divide((base_cost * part[:, :, None]).sum(axis=1), n_part[:, None],
+                          out=base_cost.mean(axis=1), where=n_part[:, None] > 0)
     full_cost = (missions.requirement * mean_cost).sum(axis=1)
+    unit_cost = base_cost * rules.cost_factor
+    paid_cost = (missions.requirement * (mean_cost * rules.cost_factor)).sum(axis=1)
     value = (p["mpcr"] * mandates.salience * mandates.aligned * world.size[None, :]
              * full_cost[:, None] * mandates.beneficiaries)
     fair = fair_shares(missions.requirement, world.capacity, mandates.pool, world.gdp,
@@ -57,7 +64,8 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     return Terms(
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
         inverse_others_fair=inverse(others_fair), private_rate=private_rate,
-        net_cost=net_cost, own_return=value * inverse(full_cost)[:, None], voice=voice)
+        net_cost=net_cost, own_return=value * inverse(paid_cost)[:, None], voice=voice,
+        unit_cost=unit_cost)
 
 
 def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
@@ -65,7 +73,7 @@ def open_conference(world: World, missions: Missions, mandates: Mandates, terms:
     """The conference of these missions, with what stays fixed while they do prepared once."""
     return Conference(
         fair=terms.fair, inverse_others_fair=terms.inverse_others_fair,
-        unit_cost=missions.unit_cost, capacity=world.capacity,
+        unit_cost=terms.unit_cost, capacity=world.capacity,
         requirement=missions.requirement, weight=missions.weight, participating=mandates.part,
         net_cost=terms.net_cost)
 
