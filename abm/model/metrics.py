@@ -85,17 +85,18 @@ def masked_ranks(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if x.shape[1] == 0:
         return np.zeros(x.shape)
     values = np.where(mask, x, np.inf)  # the others last: they get ranks, then 0
-    order = np.argsort(values, axis=1, kind="stable")
-    ordered = np.take_along_axis(values, order, axis=1)
+    order = values.argsort(axis=1)  # (ties get the same mean rank whatever their order)
+    rows = np.arange(len(values))[:, None]
+    ordered = values[rows, order]
     starts = np.ones(values.shape, dtype=bool)  # a new value starts a tie group
     starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
     ends = np.ones(values.shape, dtype=bool)
     ends[:, :-1] = starts[:, 1:]
-    position = np.broadcast_to(np.arange(1.0, values.shape[1] + 1.0), values.shape)
+    position = np.arange(1.0, values.shape[1] + 1.0)
     first = np.maximum.accumulate(np.where(starts, position, 0.0), axis=1)
     last = np.minimum.accumulate(np.where(ends, position, np.inf)[:, ::-1], axis=1)[:, ::-1]
     ranks = np.empty(values.shape)
-    np.put_along_axis(ranks, order, (first + last) * 0.5, axis=1)
+    ranks[rows, order] = (first + last) * 0.5
     count = mask.sum(axis=1, keepdims=True)
     return np.where(mask, ranks - (count + 1) * 0.5, 0.0)
 

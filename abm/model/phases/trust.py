@@ -110,11 +110,16 @@ def count_blocs(trust: np.ndarray, members: np.ndarray, threshold: float,
         return 0
     linked = trust >= threshold
     linked &= linked.T
-    if k < len(members):
+    some = k < len(members)
+    if some:
+        linked &= members  # links to members only
+    fewest = int(linked.sum(axis=1).min(initial=k, where=members) if some
+                 else linked.sum(axis=1).min())
+    if 2 * fewest >= k - 1:
+        return 1  # every member linked to half the others: any two share a neighbour
+    if some:
         inside = np.flatnonzero(members)
         linked = linked[inside][:, inside]  # (row then column: cheaper than np.ix_)
-    if 2 * int(linked.sum(axis=1).min()) >= k - 1:
-        return 1  # every node linked to half the others: any two share a neighbour
     if k > 64:
         return int(connected_components(linked, directed=False)[0])
     # Small graphs: square the reachability matrix until it stops growing (a few matrix
