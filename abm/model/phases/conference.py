@@ -126,7 +126,7 @@ class Motives:
     push: np.ndarray | None = None
 
     def __call__(self, ratio: np.ndarray) -> np.ndarray:
-        if np.ndim(self.premium) or self.premium:  # (a scalar 0 adds nothing)
+        if isinstance(self.premium, np.ndarray) or self.premium:  # (a scalar 0 adds nothing)
             ratio = ratio + self.premium
         if self.push is not None:
             push = self.push
