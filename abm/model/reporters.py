@@ -90,10 +90,11 @@ def trust_statistics(trust: np.ndarray, trust_given: np.ndarray, member: np.ndar
 
 
 def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
-    """The cycles' statistics (``recording.LIVE``), one array each, computed for all cycles
-    at once: means over each cycle's missions (0 without missions) and counts of members.
+    """The cycles' statistics (``LIVE``), one array each, computed for all cycles at once:
+    means over each cycle's missions (0 without missions) and counts of members.
 
-    Sums over missions run in mission order, as a cycle's own sums would.
+    Sums over missions are those of Python's ``sum`` (``compensated_sums``), as when each
+    cycle computed its own: the same bits.
     """
     steps = len(cycles)
     out: dict[str, np.ndarray] = {}
@@ -108,7 +109,7 @@ def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
     share = np.divide(1.0, counts, out=np.zeros(steps), where=counts > 0)
 
     def mean_over_missions(values: np.ndarray) -> np.ndarray:
-        return np.bincount(cycle, values, minlength=steps) * share
+        return compensated_sums(values, counts) * share
 
     cover = np.concatenate(fields[1]).reshape(-1, len(CAPABILITIES))
     for c, column in enumerate(_COVERAGE):
@@ -120,8 +121,9 @@ def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
     out["effectiveness"] = mean_over_missions(effectiveness)
     out["legitimacy"] = mean_over_missions(legitimacy)
     threshold = np.repeat(np.array(fields[6], dtype=float), counts)
-    out["success"] = mean_over_missions(effectiveness * legitimacy >= threshold)
-    given = np.bincount(cycle, np.concatenate(fields[4]), minlength=steps)
+    out["success"] = np.bincount(cycle, effectiveness * legitimacy >= threshold,
+                                 minlength=steps) * share
+    given = compensated_sums(np.concatenate(fields[4]), counts)
     promised = np.concatenate(fields[7]).reshape(steps, -1).sum(axis=1)
     out["fulfilment"] = np.divide(given, promised, out=np.ones(steps), where=promised > 0)
     trust = np.array(fields[8], dtype=float).reshape(steps, 3)
@@ -134,6 +136,28 @@ def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
                                start=10):
         out[column] = np.array(fields[j], dtype=float)
     return out
+
+
+def compensated_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sums of consecutive runs of ``values``, ``counts[k]`` of them for the k-th, exactly as
+    Python's ``sum`` adds floats since 3.12 (Neumaier's compensated summation), vectorised
+    over the runs.
+
+    >>> values = [0.1] * 10 + [1e16, 1.0, -1e16]
+    >>> compensated_sums(np.array(values), np.array([10, 3, 0])).tolist() == [
+    ...     sum(values[:10]), sum(values[10:]), 0.0]
+    True
+    """
+    runs = len(counts)
+    width = int(counts.max()) if runs else 0
+    padded = np.zeros((runs, width))  # (adding 0.0 changes neither the sum nor the error)
+    padded[np.arange(width) < counts[:, None]] = values
+    total, error = np.zeros(runs), np.zeros(runs)
+    for x in padded.T:
+        added = total + x
+        error += np.where(np.abs(total) >= np.abs(x), (total - added) + x, (x - added) + total)
+        total = added
+    return np.where((error != 0) & np.isfinite(error), total + error, total)
 
 
 def run_outcomes(recorder: Recorder, columns: dict[str, np.ndarray] | None = None

@@ -1,5 +1,6 @@
 """The recorder: tidy frames derived from the raw arrays agree with the cycle's statistics."""
 
+import numpy as np
 import pytest
 
 import abm
@@ -41,3 +42,62 @@ def test_lab_reports_contribution_in_percent_of_endowment():
 def test_an_empty_recorder_gives_empty_frames():
     model = abm.CoalitionModel(rng=1, n_nations=3)
     assert len(model.model_frame()) == 0 and len(model.nation_frame()) == 0
+
+
+def reference_statistics(cycle, n):
+    """A cycle's statistics as each cycle used to compute its own: Python over its lists."""
+    missions = len(cycle.launched)
+    share = 1.0 / missions if missions else 0.0
+    rows = cycle.cover.tolist()
+    effective, legitimate = cycle.effectiveness.tolist(), cycle.legitimacy.tolist()
+    promised = float(cycle.pledged_value.sum())
+    given = sum(cycle.mission_value.tolist())
+    live = dict(zip(("required_funds", "required_troops", "required_enablers"),
+                    cycle.required_total, strict=True))
+    for c, name in enumerate(("coverage_funds", "coverage_troops", "coverage_enablers")):
+        live[name] = sum(row[c] for row in rows) * share
+    live.update(
+        coverage_min=sum(min(row) for row in rows) * share, missions=missions,
+        launched=sum(cycle.launched.tolist()), effectiveness=sum(effective) * share,
+        legitimacy=sum(legitimate) * share,
+        success=sum(e * g >= cycle.success_threshold for e, g in zip(effective, legitimate))
+        * share,
+        fulfilment=given / promised if promised > 0 else 1.0,
+        mean_trust=cycle.trust[0], trust_sd=cycle.trust[1], trust_blocs=cycle.trust[2],
+        members=cycle.members, exited=n - cycle.members, exits=cycle.exits,
+        rejoins=cycle.rejoins, retention=cycle.members / n, opt_outs=cycle.opt_outs,
+        side_payments=cycle.side_payments, sanctions=cycle.sanctions)
+    return live
+
+
+def same_bits(a, b):
+    return np.float64(a).view(np.int64) == np.float64(b).view(np.int64)
+
+
+@pytest.mark.parametrize("setting", ["missions come and go", "thresholds change mid-run"])
+def test_statistics_made_for_all_cycles_at_once_are_each_cycles_own(setting):
+    """The frame's per-cycle statistics, computed for all cycles at once, are bit for bit
+    those each cycle would compute on its own, however many missions each cycle has and
+    whatever rules a teacher changes on the way."""
+    if setting == "missions come and go":  # groups empty as members leave: 0 to 6 missions
+        model = abm.CoalitionModel.from_preset("public_goods_lab", rng=2, n_nations=21,
+                                               exit_patience=1, exit_payoff=-0.1)
+        assert model.metrics == {}
+        model.run_for(10)
+    else:
+        model = abm.CoalitionModel(rng=2, n_missions=3)
+        model.run_for(5)
+        before = model.metrics
+        model.change(success_threshold=0.9, bloc_threshold=0.2)
+        assert model.metrics == before  # rules apply from the next cycle
+        model.run_for(5)
+    frame = model.model_frame()
+    cycles = model.recorder.cycles
+    if setting == "missions come and go":
+        assert len({len(c.launched) for c in cycles}) > 2 and frame["missions"].min() == 0
+    for row, cycle in zip(frame.itertuples(index=False), cycles, strict=True):
+        for column, value in reference_statistics(cycle, model.n).items():
+            assert same_bits(getattr(row, column), value), (row.step, column)
+    last = reference_statistics(cycles[-1], model.n)
+    assert model.metrics.keys() == last.keys()
+    assert all(same_bits(model.metrics[k], v) for k, v in last.items())
