@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--set", dest="overrides", action="append", default=[],
                      metavar="NAME=VALUE", help="override a parameter (repeatable)")
     run.add_argument("--overwrite", action="store_true",
-                     help="replace a folder that holds a different run")
+                     help="replace the four files of a different run in --out (never other "
+                          "files)")
     sweep = sub.add_parser("sweep", help="run an experiment script's parameter sweep")
     sweep.add_argument("script", help="an experiment script, e.g. experiments/free_riding.py")
     add_sweep_options(sweep)

@@ -32,32 +32,32 @@ class RunResult:
     def write(self, out: str | Path, overwrite: bool = False) -> list[Path]:
         """Write model.csv, nations.csv, summary.json and figure.png into ``out``.
 
-        Files are written to a temporary folder and moved into place at the end, so a
-        failure leaves nothing half-written. A folder holding a different run is never
-        replaced unless ``overwrite`` is set.
+        The files are written in a temporary folder inside ``out``, then each is moved into
+        place, summary.json last (it is removed first, so that a folder without it is known
+        to be incomplete): a failure leaves nothing half-written. Only these four files are
+        ever replaced, and those of a different run only with ``overwrite``; whatever else
+        the folder holds is left alone.
         """
         from .figures import run_figure
 
         out = Path(out)
         _check_out(out, self.summary, overwrite)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        made = not out.exists()
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".writing.", dir=out))
         try:
             self.model_frame.to_csv(staging / "model.csv", index=False)
             self.nation_frame.to_csv(staging / "nations.csv", index=False)
-            (staging / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
             run_figure(self).savefig(staging / "figure.png", dpi=110)
-            if out.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-                os.replace(out, old / "run")
-                os.replace(staging, out)
-                shutil.rmtree(old)
-            else:
-                os.replace(staging, out)
+            (staging / "summary.json").write_text(json.dumps(self.summary, indent=2) + "\n")
+            (out / "summary.json").unlink(missing_ok=True)
+            for name in sorted(RUN_FILES, key=lambda name: name == "summary.json"):  # it last
+                os.replace(staging / name, out / name)
         finally:
-            if staging.exists():
-                shutil.rmtree(staging)
-        return [out / name for name in ("model.csv", "nations.csv", "summary.json", "figure.png")]
+            shutil.rmtree(staging, ignore_errors=True)
+            if made and not any(out.iterdir()):
+                out.rmdir()
+        return [out / name for name in RUN_FILES]
 
 
 def _check_out(out: Path, summary: dict[str, Any], overwrite: bool) -> None:
@@ -65,8 +65,8 @@ def _check_out(out: Path, summary: dict[str, Any], overwrite: bool) -> None:
         return
     if not out.is_dir():
         raise ParameterError(f"out: {out} exists and is not a directory")
-    if overwrite or not any(out.iterdir()):
-        return
+    if overwrite or not any((out / name).exists() for name in RUN_FILES):
+        return  # (files of its own are left alone)
     previous = out / "summary.json"
     try:
         old = json.loads(previous.read_text())
@@ -79,6 +79,8 @@ def _check_out(out: Path, summary: dict[str, Any], overwrite: bool) -> None:
 
 
 _IDENTITY = ("model_version", "preset", "seed", "steps", "parameters")
+# What ``RunResult.write`` writes, and all it may replace.
+RUN_FILES = ("model.csv", "nations.csv", "summary.json", "figure.png")
 
 
 def run(preset: str | None = None, steps: int | None = None, seed: int | None = None,

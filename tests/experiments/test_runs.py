@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 import abm
@@ -53,11 +54,36 @@ def test_a_run_is_written_whole_and_a_different_run_never_replaces_it(tmp_path):
     paths = result.write(out)
     assert [p.name for p in paths] == ["model.csv", "nations.csv", "summary.json", "figure.png"]
     assert json.loads((out / "summary.json").read_text())["seed"] == 7
+    (out / "notes.txt").write_text("mine")  # the user's own file, beside the results
     result.write(out)  # the same run again: replaced
     other = abm.run("alliance", steps=3, seed=8, n_nations=6)
     with pytest.raises(ParameterError, match="^out: .* already holds other results"):
         other.write(out)
+    assert json.loads((out / "summary.json").read_text())["seed"] == 7
+    other.write(out, overwrite=True)  # replaces the run's four files, and nothing else
+    assert json.loads((out / "summary.json").read_text())["seed"] == 8
+    assert (out / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in out.iterdir()) == sorted([*(p.name for p in paths),
+                                                            "notes.txt"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing left aside
+
+
+def test_a_failed_write_leaves_the_previous_run_whole(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    result = abm.run("alliance", steps=3, seed=7, n_nations=6)
+    result.write(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    with pytest.raises(OSError, match="disk full"):
+        result.write(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    with pytest.raises(OSError, match="disk full"):
+        result.write(tmp_path / "new")
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_sweep_task_cuts_the_nation_frame():
