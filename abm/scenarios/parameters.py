@@ -269,7 +269,7 @@ _P = [
        group="cohesion"),
     _p("rejoin", False, group="cohesion",
        meaning="A nation that left may rejoin when its trust in the coalition and the worth "
-               "it sees membership bring the members recover."),
+               "it remembers of membership recover."),
 ]
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in _P}

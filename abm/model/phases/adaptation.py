@@ -141,13 +141,7 @@ def cohesion(
     """Withdrawals and returns: new membership, streak counters, exits and rejoins this cycle.
 
     ``discontent`` counts consecutive cycles of low trust or low worth of membership for
-    members, and, for non-members (with ``rejoin``), of restored trust and worth (a
-    non-member's worth follows the members', ``remembered_worth``).
-
-    >>> cohesion(np.array([True, True, False, False]), np.array([0.9, 0.1, 0.9, 0.9]),
-    ...          np.array([0.0, -0.1, 0.2, -0.6]), np.array([0, 1, 1, 1]), 2, 0.3, -0.5,
-    ...          True)
-    (array([ True, False,  True, False]), array([0, 0, 0, 0]), 1, 1)
+    members, and of restored trust and worth for non-members.
     """
     if patience == 0:
         return member, discontent, 0, 0
@@ -156,10 +150,7 @@ def cohesion(
     # of its partners.
     unhappy = (worth < exit_payoff) | ((coalition_trust < exit_trust) & (worth < 0.0))
     if rejoin:
-        # A non-member returns when membership is worth at least what a member puts up with
-        # and it trusts the members again.
-        restored = (worth >= exit_payoff) & (coalition_trust >= exit_trust)
-        grows = np.where(member, unhappy, restored)
+        grows = np.where(member, unhappy, coalition_trust >= exit_trust)
     else:
         grows = member & unhappy
     streak = np.where(grows, discontent + 1, 0)
@@ -171,27 +162,6 @@ def cohesion(
     new_member = (member & ~leave) | back
     streak = np.where(due, 0, streak)
     return new_member, streak, int(leave.sum()), int(back.sum())
-
-
-def remembered_worth(worth: np.ndarray, surplus: np.ndarray, member: np.ndarray,
-                     memory: float) -> np.ndarray:
-    """The worth of membership each nation remembers, relative to the value of all it could
-    give: a member moves its own towards this cycle's ``surplus`` (payoff as a member minus
-    payoff outside, plus voice), with ``memory``; a non-member moves its own by as much as the
-    members' changed on average (budgets and payoffs are public), counting only the members
-    of this cycle, so that those who left do not make it look better. A nation that left thus
-    learns when membership pays more than when it left.
-
-    >>> remembered_worth(np.array([0.0, 1.0, -1.0]), np.array([0.5, 2.0, 9.0]),
-    ...                  np.array([True, True, False]), 0.5).tolist()
-    [0.25, 1.5, -0.625]
-    """
-    updated = memory * worth + (1.0 - memory) * surplus
-    inside = int(member.sum())
-    if inside == len(member):
-        return updated
-    change = float((updated - worth)[member].sum()) / inside if inside else 0.0
-    return np.where(member, updated, worth + change)
 
 
 @dataclass(slots=True)
@@ -242,7 +212,8 @@ def adapt(state: CoalitionState, contribution: np.ndarray, payoff: np.ndarray,
     voice = over_missions(terms.voice)
     surplus = (payoff - public + voice) / world.payoff_scale
     memory = p["payoff_memory"]
-    worth = remembered_worth(state.worth, surplus, state.member, memory)
+    worth = np.where(state.member, memory * state.worth + (1.0 - memory) * surplus,
+                     state.worth)
     strategy = state.strategy
     if p["imitation"] > 0:
         strategy = imitate(strategy, payoff / world.gdp, state.member, p["imitation"], rng)
