@@ -22,6 +22,8 @@ from abm.experiments.analysis import compare, markdown_table, summarise, write_r
 from abm.experiments.designs import FullFactorial
 from abm.experiments.figures import lines, save_figure
 from abm.experiments.sweep import Experiment, experiment_runs
+from abm.scenarios.parameters import validate
+from abm.scenarios.presets import preset_params
 
 OUTCOMES = {"mean_contribution_ratio_tail_mean": "contribution / fair share",
             "free_riding_rate_tail_mean": "free-riding rate",
@@ -72,6 +74,8 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
                          **{label: row[f"{k}_mean"] for k, label in OUTCOMES.items()}})
     table = markdown_table(__import__("pandas").DataFrame(main))
     contribution, free = "mean_contribution_ratio_tail_mean", "free_riding_rate_tail_mean"
+    pooled = max(experiment.design.factors["pooled_fund"])
+    discount = validate(preset_params(experiment.preset, experiment.fixed))["pool_discount"]
     body = f"""
 ## Findings (main effects, averaged over the other institutions)
 
@@ -88,10 +92,9 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
   {effect("reimbursement", "funds_gdp_rho")} (assessed funds come from the rich).
 - **Pooled fund**: effectiveness {effect("pooled_fund", "effectiveness_tail_mean")}; the
   lowest coverage of a capability {effect("pooled_fund", "coverage_min_tail_mean")}. The fund
-  buys a share of the enablers nations give at a discount (0.3 of them at 30 % off here: an
-  enabler costs its giver 9 % less), so nations pledge more enablers where they are the
-  binding gap; at this share the effect is within the noise (docs/ODD.md, 7.2, measures it
-  at larger ones).
+  buys a share of the enablers nations give at a discount ({pooled:g} of them at
+  {discount:.0%} off at most here: an enabler costs its giver {pooled * discount:.0%} less),
+  so nations pledge more enablers where they are the binding gap (docs/ODD.md, 7.2).
 
 {table}
 
