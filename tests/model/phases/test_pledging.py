@@ -68,6 +68,21 @@ def test_terms_price_a_unit_net_of_private_benefits_and_penalties_are_learned():
     assert expected_penalty(terms, detection, {**p, "sanction_rate": 0.0}) is None
 
 
+def test_a_hub_and_a_pooled_fund_lower_what_units_cost_not_what_missions_are_worth():
+    def terms(**institutions):
+        p, world, rules, state = hand_built(**institutions)
+        mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+        return negotiated_terms(world, state.missions, mandates, p, rules), state.missions
+
+    plain, missions = terms()
+    both, _ = terms(logistics_hub=True, hub_saving=0.2, pooled_fund=0.5, pool_discount=0.3)
+    np.testing.assert_array_equal(both.value, plain.value)  # a mission is worth the same
+    np.testing.assert_allclose(both.unit_cost, missions.unit_cost * [1.0, 0.8, 0.8 * 0.85])
+    np.testing.assert_allclose(both.net_cost, plain.net_cost * [1.0, 0.8, 0.68])
+    assert (both.fair_value < plain.fair_value).all()  # the same units cost less
+    assert (both.own_return > plain.own_return).all()  # a bn USD given buys more
+
+
 def test_article_19_adds_the_value_of_a_vote_to_the_penalty_of_arrears():
     model = abm.CoalitionModel(rng=3, n_nations=12, vote_suspension=True, sanction_rate=0.0)
     model.step()
