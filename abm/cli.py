@@ -151,9 +151,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    """Serve abm.classroom.app with solara (one model per browser session)."""
-    import subprocess
+    """Serve abm.classroom.app with solara (one model per browser session).
 
+    The process becomes the solara server (exec), so that a signal that stops it stops the
+    server: a child process would outlive a terminated parent and keep the port.
+    """
     if args.port > 65535:
         raise ParameterError(f"port: got {args.port}, expected an integer in [1, 65535]")
     print(f"coalition app: serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
@@ -163,10 +165,8 @@ def _app(args: argparse.Namespace) -> int:
     # The browser tab's title, and no "runs on Solara" banner over the rule sliders.
     env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",
            "SOLARA_THEME_SHOW_BANNER": "False"}
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    os.execve(sys.executable, command, env)
+    return 0  # (not reached)
 
 
 def _f(x) -> str:

@@ -184,6 +184,10 @@ def server():
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+    # the server stopped with the command (it used to live on as an orphan holding the port)
+    time.sleep(1)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=2)
 
 
 @pytest.fixture(scope="module")
