@@ -206,8 +206,8 @@ class CoalitionModel(mesa.Model):
 
         # 3. Delivery: one uniform draw per nation for reneging, one for the organisation's
         # detection (phase 6), and one per observer and nation for what each sees.
-        reneging_draw, detection_draw = rng.random((2, n))
-        observing_draw = rng.random((n, n))
+        draws = rng.random((n + 2, n))  # (the same numbers as three draws, in one call)
+        reneging_draw, detection_draw, observing_draw = draws[0], draws[1], draws[2:]
         given = delivery.deliver(pledge, mandates, state.trust, state.partner_trust,
                                  schedules.unwillingness, state.will, p["renege_propensity"],
                                  self.deterrent(), reneging_draw)
