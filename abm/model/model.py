@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from ..scenarios.kinds import FUNDS
 from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.population import Traits, from_frame, generate, read_nations_file
 from ..scenarios.presets import preset_params
@@ -263,10 +264,12 @@ class CoalitionModel(mesa.Model):
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits
             self._renegotiate()
+        if p["burden_rule"] == "assessed" or p["vote_suspension"] or state.arrears.any():
+            state.arrears = accountability.carry_arrears(state.arrears, given.delivered,
+                                                         terms.fair, mandates.participating)
         if p["vote_suspension"] or state.suspended.any():
-            in_arrears = accountability.arrears(given.delivered, terms.fair,
-                                                mandates.participating)
-            suspended = detected & in_arrears & p["vote_suspension"]
+            suspended = (detected & p["vote_suspension"] & accountability.over_the_limit(
+                state.arrears, over_missions(terms.fair[:, :, FUNDS]), p["arrears_limit"]))
             if not np.array_equal(suspended, state.suspended):
                 state.suspended = suspended
                 self._renegotiate()
@@ -319,8 +322,12 @@ class CoalitionModel(mesa.Model):
         p, state = self.p, self.state
         vote = None
         if p["vote_suspension"] and self._negotiated is not None:
-            terms = self._negotiated.terms  # the vote at stake, per unit of the fair share
-            vote = over_missions(terms.voice) * inverse(terms.fair_total)
+            # The vote, per unit of the fair share, for the members whose arrears would reach
+            # the limit if they paid nothing this cycle.
+            terms = self._negotiated.terms
+            owed = over_missions(terms.fair[:, :, FUNDS])
+            at_stake = state.arrears + owed >= p["arrears_limit"] * owed
+            vote = over_missions(terms.voice) * inverse(terms.fair_total) * at_stake
         return delivery.deterrent(state.detection_belief, p["sanction_rate"],
                                   state.penalty_belief if p["peer_punishment"] else None, vote)
 

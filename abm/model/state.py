@@ -122,6 +122,7 @@ class CoalitionState:
     punishment_base: np.ndarray  # peer punishment expected whatever one gives
     spent: np.ndarray | None  # (n, n) what i spent punishing j last cycle (peer punishment)
     suspended: np.ndarray  # bool: no vote in this negotiation (arrears seen, Article 19)
+    arrears: np.ndarray  # assessments not paid, carried from cycle to cycle (bn USD)
 
     @classmethod
     def initial(cls, world: World, traits: Traits, p: dict[str, Any], missions: Missions
@@ -144,4 +145,4 @@ class CoalitionState:
             missions=missions, played={}, penalty_belief=np.zeros(n),
             detection_belief=np.full(n, p["prior_detection"]), retaliation_belief=np.zeros(n),
             punishment_base=np.zeros(n),
-            spent=None, suspended=np.zeros(n, dtype=bool))
+            spent=None, suspended=np.zeros(n, dtype=bool), arrears=np.zeros(n))

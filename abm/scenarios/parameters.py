@@ -215,8 +215,13 @@ _P = [
        "Most one nation spends punishing one partner in a cycle, as a share of the target's "
        "fair share (HTG 2008: 10 points of 20 tokens).", group="institutions"),
     _p("vote_suspension", False, group="institutions",
-       meaning="Members whose arrears the organisation sees lose their vote in the next "
-               "mandate negotiation (UN Charter, Article 19)."),
+       meaning="Members whose arrears reach `arrears_limit` cycles of their assessment, "
+               "when the organisation sees them, lose their vote in the next mandate "
+               "negotiation (UN Charter, Article 19)."),
+    _p("arrears_limit", 2.0, 1.0, 10.0, "cycles of assessment",
+       "Arrears at which a member loses its vote under `vote_suspension`, in cycles of its "
+       "assessment (UN Charter, Article 19: the contributions due for two full years).",
+       group="institutions"),
     _p("reimbursement", 0.0, 0.0, 1e6, "USD/soldier/cycle",
        "Payment to a nation per soldier deployed (UN rate: 17,136 a year).", group="institutions"),
     _p("private_benefit", 0.0, 0.0, 1.0, "share of cost",

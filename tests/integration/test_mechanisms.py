@@ -211,3 +211,24 @@ def test_a_hub_and_a_pooled_fund_lower_the_cost_of_pledges_so_more_enablers_are_
     assert enablers_pledged(**hub) > plain + 0.03
     assert enablers_pledged(**pooled) > plain + 0.03
     assert burden(**hub) < burden() and burden(**pooled) < burden()
+
+
+def test_article_19_takes_the_vote_from_chronic_non_payers_not_from_late_payers():
+    """Arrears are billed and paid late; a member loses its vote only when they reach two
+    cycles of its assessment, so the suspended are a minority who pay a smaller share of
+    what they owe than the members who keep their vote."""
+    suspended_share, paid_suspended, paid_others = [], [], []
+    for seed in SEEDS:
+        model = abm.CoalitionModel.from_preset("peacekeeping", rng=seed)
+        ever = np.zeros(model.n, dtype=bool)
+        for cycle in range(30):
+            model.step()
+            if cycle >= 20:
+                suspended_share.append(model.state.suspended.mean())
+                ever |= model.state.suspended
+        ratio = (model.nation_frame().query("step > 20").groupby("nation", observed=True)
+                 ["contribution_ratio"].mean().to_numpy())
+        paid_suspended.append(np.nanmean(ratio[ever]))
+        paid_others.append(np.nanmean(ratio[~ever]))
+    assert 0.02 < np.mean(suspended_share) < 0.4
+    assert np.mean(paid_suspended) < np.mean(paid_others) - 0.2

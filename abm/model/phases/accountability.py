@@ -64,15 +64,31 @@ def punishment_spent(
     return np.minimum(spend, cap * fair_value[None, :]) * sees
 
 
-def arrears(delivered: np.ndarray, fair: np.ndarray, participating: np.ndarray) -> np.ndarray:
-    """(n,) participants that paid less money than their fair share (their assessment).
+def carry_arrears(arrears: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
+                  participating: np.ndarray) -> np.ndarray:
+    """(n,) assessments not paid, carried forward: last cycle's arrears plus this cycle's
+    assessment (the fair share of money) minus the money paid, never below zero. Money paid
+    beyond the assessment pays off arrears (the UN credits payments to the oldest first).
 
-    >>> arrears(np.array([[[1.0, 0, 0], [2.0, 0, 0]]]), np.array([[[2.0, 0, 0], [2.0, 0, 0]]]),
-    ...         np.array([True, True])).tolist()
-    [True, False]
+    >>> carry_arrears(np.array([0.0, 3.0, 1.0]),
+    ...               np.array([[[1.0, 0, 0], [5.0, 0, 0], [0.0, 0, 0]]]),
+    ...               np.array([[[2.0, 0, 0], [2.0, 0, 0], [2.0, 0, 0]]]),
+    ...               np.array([True, True, False])).tolist()
+    [1.0, 0.0, 1.0]
     """
     paid, owed = over_missions(delivered[:, :, FUNDS]), over_missions(fair[:, :, FUNDS])
-    return participating & (paid < owed * (1.0 - 1e-9))
+    return np.where(participating, np.maximum(arrears + owed - paid, 0.0), arrears)
+
+
+def over_the_limit(arrears: np.ndarray, assessment: np.ndarray, limit: float) -> np.ndarray:
+    """(n,) members whose arrears reach ``limit`` cycles of their assessment (Article 19:
+    arrears that equal or exceed the contributions due for the two preceding full years).
+
+    >>> over_the_limit(np.array([0.0, 3.9, 4.0, 0.5]), np.array([2.0, 2.0, 2.0, 0.0]),
+    ...                2.0).tolist()
+    [False, False, True, True]
+    """
+    return (arrears > 0) & (arrears >= limit * assessment)
 
 
 @dataclass(slots=True)

@@ -53,7 +53,8 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
     in_region = world.region[None, :] == missions.region[:, None]
     salience = world.salience[None, :] * (1.0 + p["regional_salience"] * in_region)
     voters = pool if suspended is None or not suspended.any() else pool & ~suspended[None, :]
-    weight = world.gdp[None, :] * salience * voters
+    full_weight = world.gdp[None, :] * salience * pool  # every member's, with its vote
+    weight = full_weight if voters is pool else full_weight * voters
     position, distance, launched, part = negotiate(
         world.position, weight, pool, p["tolerance"], rules.unanimity, p["qmv_threshold"],
         voters)
@@ -64,10 +65,13 @@ def negotiate_mandates(world: World, missions: Missions, member: np.ndarray,
         # value the mandate leaves it, and may fall into arrears.
         part = pool & launched[:, None]
     # The compromise is a weighted mean: without its vote a nation's weight w leaves it, and
-    # the mandate moves away from it by w / (W - w) of its distance (in any dimension).
+    # the mandate moves away from it by w / (W - w) of its distance (in any dimension); a
+    # suspended nation's vote would bring it closer by w / (W + w).
     total = weight.sum(axis=1, keepdims=True)
-    voice = distance * np.divide(weight, total - weight, out=np.zeros_like(weight),
-                                 where=total - weight > 0)
+    others = total - weight if voters is pool else np.where(voters, total - weight,
+                                                             total + full_weight)
+    voice = distance * np.divide(full_weight, others, out=np.zeros_like(weight),
+                                 where=others > 0)
     n_part = part.sum(axis=1)
     seen = pool & launched[:, None]
     watched = seen.any(axis=0)

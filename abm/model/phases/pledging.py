@@ -109,8 +109,15 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
             mandates.participating, mandates.part / mandates.missions_joined, state.played)
     if p["burden_rule"] == "assessed":
         # An assessed budget bills each member its assessment and no more (the UN credits
-        # what a member pays beyond it against its next assessment).
+        # what a member pays beyond it against its next assessment), arrears aside.
         np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
+    if state.arrears.any():
+        offers = bill_arrears(offers, terms.fair, state.arrears, capacity[:, FUNDS],
+                              state.played)
+    if p["vote_suspension"]:
+        offers = keep_the_vote(offers, terms, state.arrears, p["arrears_limit"],
+                               capacity[:, FUNDS], state.detection_belief,
+                               mandates.participating, state.played)
     accepted, total = trim_to_requirement(offers, missions.requirement)
     return Pledges(accepted, total, funds_pledged)
 
@@ -118,14 +125,73 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
 def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
                      ) -> np.ndarray | None:
     """The penalty (m, n) a nation expects per unit of value it falls short of its fair share:
-    the chance it has learned that a shortfall is seen, times the sanction, plus, under
-    Article 19, the value of its vote spread over its fair share (None: no penalty)."""
-    if not (p["sanction_rate"] or p["vote_suspension"]):
+    the chance it has learned that a shortfall is seen, times the sanction (None: none)."""
+    if not p["sanction_rate"]:
         return None
-    penalty = np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
-    if p["vote_suspension"]:
-        penalty = penalty + detection * terms.voice * inverse(terms.fair_value)
-    return penalty
+    return np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
+
+
+def bill_arrears(offers: np.ndarray, fair: np.ndarray, arrears: np.ndarray,
+                 funds_capacity: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
+    """Funds offers when members are billed their arrears with their assessment: each pays the
+    same share of its bill as it would of its assessment alone, within its means. Arrears
+    are paid late, not never (at the UN, payments are credited to the oldest arrears first),
+    so a member that pays a share r of its bills carries arrears of (1 - r) / r assessments
+    in the long run.
+
+    >>> bill_arrears(np.array([[[1.5, 1.0, 0.0]]]), np.array([[[2.0, 1.0, 0.0]]]),
+    ...              np.array([1.0]), np.array([10.0]), {})[0, 0].tolist()
+    [2.25, 1.0, 0.0]
+    """
+    owed = fair[:, :, FUNDS].sum(axis=0)
+    planned = offers[:, :, FUNDS].sum(axis=0)
+    factor = 1.0 + np.divide(arrears, owed, out=np.zeros_like(owed), where=owed > 0)
+    affordable = np.divide(funds_capacity, planned, out=np.full_like(planned, np.inf),
+                           where=planned > 0)
+    factor = np.maximum(np.minimum(factor, affordable), 1.0)
+    for nation in played:  # a person decides for the nations people play
+        factor[nation] = 1.0
+    offers = offers.copy()
+    offers[:, :, FUNDS] *= factor[None, :]
+    return offers
+
+
+def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: float,
+                  funds_capacity: np.ndarray, detection: np.ndarray,
+                  participating: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
+    """Funds offers raised, under Article 19, where a member pays to keep its vote.
+
+    A member whose offer would leave its arrears at ``limit`` cycles of its assessment pays
+    its assessment and enough of its arrears to fall below ``limit`` - 1 cycles of it, as
+    members in arrears do at the UN to keep or regain the vote, if the vote (the value its
+    voice on the mandates is worth this cycle, times the chance it has learned that arrears
+    are seen) is worth more to it than the payment's net cost; otherwise it lets the vote go.
+    The rule is written and known; whether arrears are seen is learned."""
+    owed_by_mission = terms.fair[:, :, FUNDS]
+    owed = owed_by_mission.sum(axis=0)
+    planned = offers[:, :, FUNDS].sum(axis=0)
+    at_risk = participating & (owed > 0) & (arrears + owed - planned >= limit * owed)
+    for nation in played:  # a person decides for the nations people play
+        at_risk[nation] = False
+    if not at_risk.any():
+        return offers
+    required = np.minimum(owed + np.maximum(arrears - (limit - 1.0) * owed, 0.0),
+                          funds_capacity)
+    extra = np.maximum(required - planned, 0.0)
+    split = np.divide(owed_by_mission, owed, out=np.zeros_like(owed_by_mission),
+                      where=owed > 0)
+    # Net cost of a unit of money given: its cost net of private benefits, less the share of
+    # its value that comes back to the giver through the missions.
+    net = ((terms.net_cost[:, :, FUNDS] - terms.own_return * terms.unit_cost[:, :, FUNDS])
+           * split).sum(axis=0)
+    vote = detection * terms.voice.sum(axis=0)
+    pays = (at_risk & (arrears + owed - required < limit * owed)
+            & (vote > extra * np.maximum(net, 0.0)))
+    if not pays.any():
+        return offers
+    offers = offers.copy()
+    offers[:, :, FUNDS] += split * (extra * pays)[None, :]
+    return offers
 
 
 def carry_over_budgets(pledge: np.ndarray, last: np.ndarray | None, inertia: float,

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from abm.model.phases.accountability import (
-    arrears,
+    carry_arrears,
     hold_to_account,
+    over_the_limit,
     punishment_spent,
     shortfall_value,
 )
@@ -86,6 +87,23 @@ def test_antisocial_punishment_hits_who_gave_more_and_returns_punishment():
     assert revenge.tolist() == [[0.0, 0.0], [0.2, 0.0]]  # 1 returns a quarter of 0.8
 
 
-def test_arrears_are_money_paid_below_the_fair_share():
-    assert arrears(DELIVERED, FAIR, np.array([True, True, False])).tolist() == [
-        False, True, False]
+def test_arrears_accumulate_until_two_cycles_of_assessment_cost_the_vote():
+    """Article 19: paying nothing for two cycles reaches the limit; paying half takes four;
+    a member outside every mission keeps what it owes."""
+    limit, arrears = 2.0, np.zeros(3)
+    paying = np.array([[[0.0, 0, 0], [1.0, 0, 0], [2.0, 0, 0]]])
+    participating = np.array([True, True, True])
+    first_over = [None, None, None]
+    for cycle in range(1, 6):
+        arrears = carry_arrears(arrears, paying, FAIR, participating)
+        for nation in np.flatnonzero(over_the_limit(arrears, np.full(3, 2.0), limit)):
+            first_over[nation] = first_over[nation] or cycle
+    assert first_over == [2, 4, None]
+    kept = carry_arrears(arrears, paying, FAIR, np.array([False, True, True]))
+    assert kept[0] == arrears[0]
+
+
+def test_money_paid_beyond_the_assessment_pays_off_arrears_and_no_further():
+    over = np.array([[[5.0, 0, 0], [3.0, 0, 0], [2.0, 0, 0]]])
+    assert carry_arrears(np.array([2.0, 2.0, 0.0]), over, FAIR, PART[0]).tolist() == [
+        0.0, 1.0, 0.0]

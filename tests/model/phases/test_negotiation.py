@@ -63,3 +63,21 @@ def test_an_assessment_binds_members_who_reject_the_mandate():
         taken[rule] = mandates.part[:, 3].any()
         assert mandates.aligned[:, 3].max() < mandates.aligned[:, 0].min()
     assert taken == {"voluntary": False, "assessed": True}
+
+
+def test_a_vote_is_worth_what_it_moves_the_mandate_whether_held_or_suspended():
+    """Voice is the distance the mandate moves with the vote: w / (W - w) of the distance for
+    a voter (the mandate without it), w / (W + w) for a suspended member (with it back), so
+    a member keeps seeing what its vote is worth while it has none (Article 19)."""
+    position = [0.0, 0.0, 0.0, 3.0]  # GDP 400, 200, 100, 50
+    p, world, rules, state = hand_built(position=position, tolerance=10.0)
+    held = negotiate_mandates(world, state.missions, state.member, p, rules)
+    suspended = negotiate_mandates(world, state.missions, state.member, p, rules,
+                                   np.array([False, False, False, True]))
+    w = world.gdp * held.salience[0]
+    distance_held = 3.0 - held.position[0, 0]
+    assert held.voice[0, 3] == pytest.approx(distance_held * w[3] / (w.sum() - w[3]))
+    assert suspended.position[0, 0] == pytest.approx(0.0)  # the mandate moved away from it
+    assert suspended.voice[0, 3] == pytest.approx(3.0 * w[3] / w.sum())
+    # with its vote back the mandate would be where it is with the vote held
+    assert 3.0 - 3.0 * w[3] / w.sum() == pytest.approx(distance_held)

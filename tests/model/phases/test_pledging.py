@@ -1,5 +1,7 @@
 """Phase 2, force generation: fair shares, terms, budget inertia, acceptance."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,8 +15,10 @@ from abm.model.phases.conference import Schedules
 from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
     assessed_scale,
+    bill_arrears,
     expected_penalty,
     fair_shares,
+    keep_the_vote,
     negotiated_terms,
     open_conference,
     pledge,
@@ -83,16 +87,54 @@ def test_a_hub_and_a_pooled_fund_lower_what_units_cost_not_what_missions_are_wor
     assert (both.own_return > plain.own_return).all()  # a bn USD given buys more
 
 
-def test_article_19_adds_the_value_of_a_vote_to_the_penalty_of_arrears():
-    model = abm.CoalitionModel(rng=3, n_nations=12, vote_suspension=True, sanction_rate=0.0)
-    model.step()
-    mandates = negotiate_mandates(model.world, model.state.missions, model.state.member,
-                                  model.p, model.rules)
-    terms = negotiated_terms(model.world, model.state.missions, mandates, model.p, model.rules)
-    detection = model.state.detection_belief
-    penalty = expected_penalty(terms, detection, model.p)
-    np.testing.assert_allclose(penalty, detection * terms.voice / terms.fair_value)
-    assert (terms.voice > 0).all() and (terms.voice < terms.value).all()
+def article_19_terms():
+    p, world, rules, state = hand_built(burden_rule="assessed", vote_suspension=True,
+                                        funds_share=0.5)
+    mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+    terms = negotiated_terms(world, state.missions, mandates, p, rules)
+    return world, terms, terms.fair[:, :, FUNDS].sum(axis=0)
+
+
+def test_article_19_a_member_pays_to_keep_its_vote_only_when_the_vote_is_worth_it():
+    """Arrears of 1.8 assessments and half the assessment planned would reach the limit of 2:
+    a member whose vote is worth more than the payment pays its assessment and enough arrears
+    to fall to one assessment; the others let the vote go."""
+    world, terms, owed = article_19_terms()
+    voice = np.zeros_like(terms.voice)
+    voice[:, :2] = 10.0 * owed[:2]  # the vote of nations 0 and 1 is worth ten assessments
+    terms = replace(terms, voice=voice)
+    offers, arrears = terms.fair * 0.5, 1.8 * owed
+    capacity, everyone = world.capacity[:, FUNDS], np.ones(4, dtype=bool)
+    out = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.ones(4), everyone, {})
+    left = arrears + owed - out[:, :, FUNDS].sum(axis=0)
+    np.testing.assert_allclose(left[:2], owed[:2])
+    np.testing.assert_array_equal(out[:, 2:], offers[:, 2:])
+    np.testing.assert_array_equal(out[:, :, 1:], offers[:, :, 1:])  # money only
+    # Whether arrears are seen is learned: a member sure they are not pays nothing more.
+    unseen = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.zeros(4), everyone, {})
+    np.testing.assert_array_equal(unseen, offers)
+    # Nobody pays for a vote its arrears do not threaten, nor for a nation a person plays.
+    safe = keep_the_vote(offers, terms, 0.2 * owed, 2.0, capacity, np.ones(4), everyone, {})
+    played = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.ones(4), everyone,
+                           {0: np.zeros(3), 1: np.zeros(3)})
+    np.testing.assert_array_equal(safe, offers)
+    np.testing.assert_array_equal(played, offers)
+
+
+def test_members_billed_their_arrears_pay_the_same_share_of_the_bill():
+    world, terms, owed = article_19_terms()
+    offers, arrears = terms.fair * 0.75, owed / 3.0
+    capacity = world.capacity[:, FUNDS]
+    billed = bill_arrears(offers, terms.fair, arrears, capacity, {})
+    # paying 3/4 of each bill, arrears of a third of an assessment are a steady state
+    paid = billed[:, :, FUNDS].sum(axis=0)
+    np.testing.assert_allclose(arrears + owed - paid, arrears)
+    np.testing.assert_array_equal(billed[:, :, 1:], offers[:, :, 1:])
+    np.testing.assert_array_equal(
+        bill_arrears(offers, terms.fair, arrears, capacity, {2: None})[:, 2], offers[:, 2])
+    # within its means: a member billed beyond them pays what it has
+    broke = bill_arrears(offers, terms.fair, 100.0 * capacity, capacity, {})
+    np.testing.assert_allclose(broke[:, :, FUNDS].sum(axis=0), capacity)
 
 
 def test_the_pledging_phase_keeps_within_capacity_and_requirement():
@@ -154,16 +196,21 @@ def test_low_income_adjustment_moves_assessments_to_the_richer(gdp, gradient):
 
 
 def test_an_assessed_budget_takes_no_more_than_the_assessment():
-    """Under an assessed scale, no member's funds exceed its assessment; under voluntary
-    shares of the same world, the large give beyond their fair shares (Olson)."""
+    """Under an assessed scale, no member's funds exceed its bill (its assessment and the
+    arrears it carries); under voluntary shares of the same world, the large give beyond
+    their fair shares (Olson)."""
     excess = {}
     for rule in ("assessed", "voluntary"):
         model = CoalitionModel.from_preset("peacekeeping", rng=3, burden_rule=rule,
                                            vote_suspension=False, mission_duration=0)
-        model.run_for(6)
+        model.run_for(5)
+        arrears = model.state.arrears.copy()
+        model.run_for(1)
         terms = model._negotiated.terms
         fair = terms.fair[:, :, FUNDS].sum(axis=0)
         pledged = model.nation_frame().query("step == 6")["pledge_funds"].to_numpy()
-        excess[rule] = float((pledged - fair).max())
+        excess[rule] = float((pledged - fair - arrears).max())
+        if rule == "assessed":
+            assert arrears.any() and (pledged > fair + 1e-9).any()  # arrears were billed
     assert excess["assessed"] <= 1e-9
     assert excess["voluntary"] > 0.01
