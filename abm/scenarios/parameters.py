@@ -219,8 +219,9 @@ _P = [
                "when the organisation sees them, lose their vote in the next mandate "
                "negotiation (UN Charter, Article 19)."),
     _p("arrears_limit", 2.0, 1.0, 10.0, "cycles of assessment",
-       "Arrears at which a member loses its vote under `vote_suspension`, in cycles of its "
-       "assessment (UN Charter, Article 19: the contributions due for two full years).",
+       "Arrears at which a member loses its vote under `vote_suspension` (UN Charter, "
+       "Article 19: the contributions due for two full years), and the most a cycle's bill "
+       "counts, in cycles of the member's assessment.",
        group="institutions"),
     _p("reimbursement", 0.0, 0.0, 1e6, "USD/soldier/cycle",
        "Payment to a nation per soldier deployed (UN rate: 17,136 a year).", group="institutions"),

@@ -112,8 +112,8 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
         # what a member pays beyond it against its next assessment), arrears aside.
         np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
     if state.arrears.any():
-        offers = bill_arrears(offers, terms.fair, state.arrears, capacity[:, FUNDS],
-                              state.played)
+        offers = bill_arrears(offers, terms.fair, state.arrears, p["arrears_limit"],
+                              capacity[:, FUNDS], state.played)
     if p["vote_suspension"]:
         offers = keep_the_vote(offers, terms, state.arrears, p["arrears_limit"],
                                capacity[:, FUNDS], state.detection_belief,
@@ -131,21 +131,30 @@ def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
     return np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
 
 
-def bill_arrears(offers: np.ndarray, fair: np.ndarray, arrears: np.ndarray,
+def bill_arrears(offers: np.ndarray, fair: np.ndarray, arrears: np.ndarray, limit: float,
                  funds_capacity: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
-    """Funds offers when members are billed their arrears with their assessment: each pays the
-    same share of its bill as it would of its assessment alone, within its means. Arrears
-    are paid late, not never (at the UN, payments are credited to the oldest arrears first),
-    so a member that pays a share r of its bills carries arrears of (1 - r) / r assessments
-    in the long run.
+    """Funds offers when members are billed their arrears with their assessment, the bill
+    counting at most ``limit`` assessments: each pays the same share of its bill as it would
+    of its assessment alone, within its means.
+
+    Arrears are paid late, not never (at the UN, payments are credited to the oldest arrears
+    first): a member that pays a share r >= 1 / ``limit`` of its bills carries about
+    (1 - r) / r assessments of arrears and pays, on average, its assessment. One that pays
+    less stops catching up: its arrears grow and it pays r x ``limit`` assessments a cycle,
+    the chronic non-payer that Article 19 suspends. (Without the cap, any r > 0 would in the
+    end pay the whole assessment: free-riding on an assessment would be only a delay.)
 
     >>> bill_arrears(np.array([[[1.5, 1.0, 0.0]]]), np.array([[[2.0, 1.0, 0.0]]]),
-    ...              np.array([1.0]), np.array([10.0]), {})[0, 0].tolist()
+    ...              np.array([1.0]), 2.0, np.array([10.0]), {})[0, 0].tolist()
     [2.25, 1.0, 0.0]
+    >>> bill_arrears(np.array([[[0.5, 1.0, 0.0]]]), np.array([[[2.0, 1.0, 0.0]]]),
+    ...              np.array([9.0]), 2.0, np.array([10.0]), {})[0, 0].tolist()
+    [1.0, 1.0, 0.0]
     """
     owed = fair[:, :, FUNDS].sum(axis=0)
     planned = offers[:, :, FUNDS].sum(axis=0)
-    factor = 1.0 + np.divide(arrears, owed, out=np.zeros_like(owed), where=owed > 0)
+    factor = np.minimum(1.0 + np.divide(arrears, owed, out=np.zeros_like(owed),
+                                        where=owed > 0), limit)
     affordable = np.divide(funds_capacity, planned, out=np.full_like(planned, np.inf),
                            where=planned > 0)
     factor = np.maximum(np.minimum(factor, affordable), 1.0)
