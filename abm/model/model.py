@@ -264,7 +264,7 @@ class CoalitionModel(mesa.Model):
         if adapted.exits or adapted.rejoins:
             state.n_members += adapted.rejoins - adapted.exits
             self._renegotiate()
-        if p["burden_rule"] == "assessed" or p["vote_suspension"] or state.arrears.any():
+        if p["burden_rule"] == "assessed" or p["vote_suspension"]:  # (else arrears wait)
             state.arrears = accountability.carry_arrears(state.arrears, given.delivered,
                                                          terms.fair, mandates.participating)
         if p["vote_suspension"] or state.suspended.any():

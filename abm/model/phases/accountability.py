@@ -83,12 +83,15 @@ def carry_arrears(arrears: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
 def over_the_limit(arrears: np.ndarray, assessment: np.ndarray, limit: float) -> np.ndarray:
     """(n,) members whose arrears reach ``limit`` cycles of their assessment (Article 19:
     arrears that equal or exceed the contributions due for the two preceding full years).
+    A nation assessed nothing this cycle (outside every launched mission, or outside the
+    coalition) is not suspended: otherwise a group whose voters were all suspended would
+    launch nothing, owe nothing, and never get its votes back.
 
     >>> over_the_limit(np.array([0.0, 3.9, 4.0, 0.5]), np.array([2.0, 2.0, 2.0, 0.0]),
     ...                2.0).tolist()
-    [False, False, True, True]
+    [False, False, True, False]
     """
-    return (arrears > 0) & (arrears >= limit * assessment)
+    return (assessment > 0) & (arrears >= limit * assessment)
 
 
 @dataclass(slots=True)

@@ -111,7 +111,7 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
         # An assessed budget bills each member its assessment and no more (the UN credits
         # what a member pays beyond it against its next assessment), arrears aside.
         np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
-    if state.arrears.any():
+    if (p["burden_rule"] == "assessed" or p["vote_suspension"]) and state.arrears.any():
         offers = bill_arrears(offers, terms.fair, state.arrears, p["arrears_limit"],
                               capacity[:, FUNDS], state.played)
     if p["vote_suspension"]:

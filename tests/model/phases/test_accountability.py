@@ -107,3 +107,10 @@ def test_money_paid_beyond_the_assessment_pays_off_arrears_and_no_further():
     over = np.array([[[5.0, 0, 0], [3.0, 0, 0], [2.0, 0, 0]]])
     assert carry_arrears(np.array([2.0, 2.0, 0.0]), over, FAIR, PART[0]).tolist() == [
         0.0, 1.0, 0.0]
+
+
+def test_a_nation_assessed_nothing_keeps_its_vote_whatever_it_owes():
+    """Outside every launched mission a nation owes nothing this cycle: were it suspended,
+    a group whose voters were all suspended would never launch its mission again."""
+    assert over_the_limit(np.array([5.0, 5.0]), np.array([0.0, 2.0]), 2.0).tolist() == [
+        False, True]
