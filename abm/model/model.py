@@ -15,7 +15,6 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from ..scenarios.kinds import FUNDS
 from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.population import Traits, from_frame, generate, read_nations_file
 from ..scenarios.presets import preset_params
@@ -269,7 +268,7 @@ class CoalitionModel(mesa.Model):
                                                          terms.fair, mandates.participating)
         if p["vote_suspension"] or state.suspended.any():
             suspended = (detected & p["vote_suspension"] & accountability.over_the_limit(
-                state.arrears, over_missions(terms.fair[:, :, FUNDS]), p["arrears_limit"]))
+                state.arrears, terms.assessment, p["arrears_limit"]))
             if not np.array_equal(suspended, state.suspended):
                 state.suspended = suspended
                 self._renegotiate()
@@ -325,8 +324,8 @@ class CoalitionModel(mesa.Model):
             # The vote, per unit of the fair share, for the members whose arrears would reach
             # the limit if they paid nothing this cycle.
             terms = self._negotiated.terms
-            owed = over_missions(terms.fair[:, :, FUNDS])
-            at_stake = state.arrears + owed >= p["arrears_limit"] * owed
+            at_stake = accountability.over_the_limit(state.arrears + terms.assessment,
+                                                     terms.assessment, p["arrears_limit"])
             vote = over_missions(terms.voice) * inverse(terms.fair_total) * at_stake
         return delivery.deterrent(state.detection_belief, p["sanction_rate"],
                                   state.penalty_belief if p["peer_punishment"] else None, vote)

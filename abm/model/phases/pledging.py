@@ -15,6 +15,7 @@ import numpy as np
 from ...scenarios.kinds import FUNDS
 from ..missions import Missions
 from ..state import CoalitionState, Rules, World
+from .accountability import over_the_limit
 from .conference import Conference, Motives, Schedules
 from .negotiation import Mandates, inverse
 
@@ -33,6 +34,7 @@ class Terms:
     own_return: np.ndarray  # (m, n) public benefit to oneself per unit of value given
     voice: np.ndarray  # (m, n) value a nation would lose without its vote on the mandate
     unit_cost: np.ndarray  # (m, n, c) what a unit costs the nation, under the institutions
+    assessment: np.ndarray  # (n,) money owed a cycle: the fair shares of funds, summed
 
 
 def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: dict[str, Any],
@@ -65,7 +67,7 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
         inverse_others_fair=inverse(others_fair), private_rate=private_rate,
         net_cost=net_cost, own_return=value * inverse(paid_cost)[:, None], voice=voice,
-        unit_cost=unit_cost)
+        unit_cost=unit_cost, assessment=fair[:, :, FUNDS].sum(axis=0))
 
 
 def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
@@ -112,7 +114,7 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
         # what a member pays beyond it against its next assessment), arrears aside.
         np.minimum(offers[:, :, FUNDS], terms.fair[:, :, FUNDS], out=offers[:, :, FUNDS])
     if (p["burden_rule"] == "assessed" or p["vote_suspension"]) and state.arrears.any():
-        offers = bill_arrears(offers, terms.fair, state.arrears, p["arrears_limit"],
+        offers = bill_arrears(offers, terms.assessment, state.arrears, p["arrears_limit"],
                               capacity[:, FUNDS], state.played)
     if p["vote_suspension"]:
         offers = keep_the_vote(offers, terms, state.arrears, p["arrears_limit"],
@@ -131,7 +133,7 @@ def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
     return np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
 
 
-def bill_arrears(offers: np.ndarray, fair: np.ndarray, arrears: np.ndarray, limit: float,
+def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limit: float,
                  funds_capacity: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
     """Funds offers when members are billed their arrears with their assessment, the bill
     counting at most ``limit`` assessments: each pays the same share of its bill as it would
@@ -144,14 +146,13 @@ def bill_arrears(offers: np.ndarray, fair: np.ndarray, arrears: np.ndarray, limi
     the chronic non-payer that Article 19 suspends. (Without the cap, any r > 0 would in the
     end pay the whole assessment: free-riding on an assessment would be only a delay.)
 
-    >>> bill_arrears(np.array([[[1.5, 1.0, 0.0]]]), np.array([[[2.0, 1.0, 0.0]]]),
-    ...              np.array([1.0]), 2.0, np.array([10.0]), {})[0, 0].tolist()
+    >>> bill_arrears(np.array([[[1.5, 1.0, 0.0]]]), np.array([2.0]), np.array([1.0]), 2.0,
+    ...              np.array([10.0]), {})[0, 0].tolist()
     [2.25, 1.0, 0.0]
-    >>> bill_arrears(np.array([[[0.5, 1.0, 0.0]]]), np.array([[[2.0, 1.0, 0.0]]]),
-    ...              np.array([9.0]), 2.0, np.array([10.0]), {})[0, 0].tolist()
+    >>> bill_arrears(np.array([[[0.5, 1.0, 0.0]]]), np.array([2.0]), np.array([9.0]), 2.0,
+    ...              np.array([10.0]), {})[0, 0].tolist()
     [1.0, 1.0, 0.0]
     """
-    owed = fair[:, :, FUNDS].sum(axis=0)
     planned = offers[:, :, FUNDS].sum(axis=0)
     factor = np.minimum(1.0 + np.divide(arrears, owed, out=np.zeros_like(owed),
                                         where=owed > 0), limit)
@@ -176,10 +177,9 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
     voice on the mandates is worth this cycle, times the chance it has learned that arrears
     are seen) is worth more to it than the payment's net cost; otherwise it lets the vote go.
     The rule is written and known; whether arrears are seen is learned."""
-    owed_by_mission = terms.fair[:, :, FUNDS]
-    owed = owed_by_mission.sum(axis=0)
+    owed_by_mission, owed = terms.fair[:, :, FUNDS], terms.assessment
     planned = offers[:, :, FUNDS].sum(axis=0)
-    at_risk = participating & (owed > 0) & (arrears + owed - planned >= limit * owed)
+    at_risk = participating & over_the_limit(arrears + owed - planned, owed, limit)
     for nation in played:  # a person decides for the nations people play
         at_risk[nation] = False
     if not at_risk.any():
@@ -194,7 +194,7 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
     net = ((terms.net_cost[:, :, FUNDS] - terms.own_return * terms.unit_cost[:, :, FUNDS])
            * split).sum(axis=0)
     vote = detection * terms.voice.sum(axis=0)
-    pays = (at_risk & (arrears + owed - required < limit * owed)
+    pays = (at_risk & ~over_the_limit(arrears + owed - required, owed, limit)
             & (vote > extra * np.maximum(net, 0.0)))
     if not pays.any():
         return offers

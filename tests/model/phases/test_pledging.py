@@ -125,23 +125,23 @@ def test_members_billed_their_arrears_pay_the_same_share_of_the_bill():
     world, terms, owed = article_19_terms()
     offers, arrears = terms.fair * 0.75, owed / 3.0
     capacity = world.capacity[:, FUNDS]
-    billed = bill_arrears(offers, terms.fair, arrears, 2.0, capacity, {})
+    billed = bill_arrears(offers, owed, arrears, 2.0, capacity, {})
     # paying 3/4 of each bill, arrears of a third of an assessment are a steady state
     paid = billed[:, :, FUNDS].sum(axis=0)
     np.testing.assert_allclose(arrears + owed - paid, arrears)
     np.testing.assert_array_equal(billed[:, :, 1:], offers[:, :, 1:])
     np.testing.assert_array_equal(
-        bill_arrears(offers, terms.fair, arrears, 2.0, capacity, {2: None})[:, 2], offers[:, 2])
+        bill_arrears(offers, owed, arrears, 2.0, capacity, {2: None})[:, 2], offers[:, 2])
     # within its means: a member billed beyond them pays what it has
     planned = offers[:, :, FUNDS].sum(axis=0)
     means = 1.5 * planned  # billed twice its assessment (arrears of one), it has 1.5 times
-    broke = bill_arrears(offers, terms.fair, owed, 2.0, means, {})
+    broke = bill_arrears(offers, owed, owed, 2.0, means, {})
     np.testing.assert_allclose(broke[:, :, FUNDS].sum(axis=0), means)
     # A chronic non-payer (a tenth of each bill) is billed at most two assessments, so it
     # pays a fifth of its assessment and its arrears keep growing: no catching up by rule.
     stingy = terms.fair * 0.1
     arrears = 5.0 * owed
-    paid = bill_arrears(stingy, terms.fair, arrears, 2.0, capacity, {})[:, :, FUNDS].sum(axis=0)
+    paid = bill_arrears(stingy, owed, arrears, 2.0, capacity, {})[:, :, FUNDS].sum(axis=0)
     np.testing.assert_allclose(paid, 0.2 * owed)
     assert (arrears + owed - paid > arrears).all()
 
