@@ -23,9 +23,14 @@ _NUMERIC = ["inequality", "income_spread", "income_size_correlation", "divergenc
             "qmv_threshold", "assessment_ceiling", "guideline_share", "monitoring",
             "sanction_rate", "punishment_ratio", "punishment_effort", "private_benefit",
             "pooled_fund", "pool_discount", "hub_saving", "interop_cost", "experience_rate",
-            "legitimacy_weight", "exit_trust", "exit_payoff"]
+            "legitimacy_weight", "exit_trust", "exit_payoff", "novice_noise",
+            "reputation_weight", "payoff_memory", "income_gradient", "prior_detection",
+            "antisocial_punishment", "punishment_cap", "arrears_limit", "command_interop",
+            "command_disagreement", "hub_interop", "success_threshold", "bloc_threshold",
+            "enabler_concentration", "enabler_cost"]
 _CHOICES = ["decision_rule", "burden_rule", "command"]
-_FLAGS = ["side_payments", "peer_punishment", "logistics_hub", "rejoin", "rematch"]
+_FLAGS = ["side_payments", "peer_punishment", "logistics_hub", "rejoin", "rematch",
+          "public_reports", "vote_suspension"]
 
 
 def _value(name):

@@ -265,7 +265,8 @@ class CoalitionModel(mesa.Model):
             self._renegotiate()
         if p["burden_rule"] == "assessed" or p["vote_suspension"]:  # (else arrears wait)
             state.arrears = accountability.carry_arrears(state.arrears, given.delivered,
-                                                         terms.fair, mandates.participating)
+                                                         terms.assessment,
+                                                         mandates.participating)
         if p["vote_suspension"] or state.suspended.any():
             suspended = (detected & p["vote_suspension"] & accountability.over_the_limit(
                 state.arrears, terms.assessment, p["arrears_limit"]))

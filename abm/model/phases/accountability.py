@@ -64,20 +64,19 @@ def punishment_spent(
     return np.minimum(spend, cap * fair_value[None, :]) * sees
 
 
-def carry_arrears(arrears: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
+def carry_arrears(arrears: np.ndarray, delivered: np.ndarray, assessment: np.ndarray,
                   participating: np.ndarray) -> np.ndarray:
     """(n,) assessments not paid, carried forward: last cycle's arrears plus this cycle's
-    assessment (the fair share of money) minus the money paid, never below zero. Money paid
+    assessment (``pledging.owed``, summed) minus the money paid, never below zero. Money paid
     beyond the assessment pays off arrears (the UN credits payments to the oldest first).
 
     >>> carry_arrears(np.array([0.0, 3.0, 1.0]),
     ...               np.array([[[1.0, 0, 0], [5.0, 0, 0], [0.0, 0, 0]]]),
-    ...               np.array([[[2.0, 0, 0], [2.0, 0, 0], [2.0, 0, 0]]]),
-    ...               np.array([True, True, False])).tolist()
+    ...               np.array([2.0, 2.0, 2.0]), np.array([True, True, False])).tolist()
     [1.0, 0.0, 1.0]
     """
-    paid, owed = over_missions(delivered[:, :, FUNDS]), over_missions(fair[:, :, FUNDS])
-    return np.where(participating, np.maximum(arrears + owed - paid, 0.0), arrears)
+    paid = over_missions(delivered[:, :, FUNDS])
+    return np.where(participating, np.maximum(arrears + assessment - paid, 0.0), arrears)
 
 
 def over_the_limit(arrears: np.ndarray, assessment: np.ndarray, limit: float) -> np.ndarray:

@@ -34,7 +34,8 @@ class Terms:
     own_return: np.ndarray  # (m, n) public benefit to oneself per unit of value given
     voice: np.ndarray  # (m, n) value a nation would lose without its vote on the mandate
     unit_cost: np.ndarray  # (m, n, c) what a unit costs the nation, under the institutions
-    assessment: np.ndarray  # (n,) money owed a cycle: the fair shares of funds, summed
+    dues: np.ndarray  # (m, n) money owed each mission a cycle (``owed``)
+    assessment: np.ndarray  # (n,) money owed a cycle: the dues, summed
 
 
 def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: dict[str, Any],
@@ -63,11 +64,22 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     fair_value = np.vecdot(fair, unit_cost)
     others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
     voice = value * np.minimum(mandates.aligned, rules.disagreement * mandates.voice)
+    dues = owed(fair, mandates, p["burden_rule"])
     return Terms(
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
         inverse_others_fair=inverse(others_fair), private_rate=private_rate,
         net_cost=net_cost, own_return=value * inverse(paid_cost)[:, None], voice=voice,
-        unit_cost=unit_cost, assessment=fair[:, :, FUNDS].sum(axis=0))
+        unit_cost=unit_cost, dues=dues, assessment=dues.sum(axis=0))
+
+
+def owed(fair: np.ndarray, mandates: Mandates, rule: str) -> np.ndarray:
+    """(m, n) The money a member owes each mission a cycle, on which arrears accrue: under
+    an assessed scale its fair share of every mission of its pool, whether or not it takes
+    part (an assessment is due from every member, as UN peacekeeping assessments are);
+    under the other rules, of the missions it joined (a nation that stays out of a
+    voluntary mission owes it nothing)."""
+    funds = fair[:, :, FUNDS]
+    return funds if rule == "assessed" else funds * mandates.part
 
 
 def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
@@ -152,13 +164,19 @@ def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limi
     >>> bill_arrears(np.array([[[0.5, 1.0, 0.0]]]), np.array([2.0]), np.array([9.0]), 2.0,
     ...              np.array([10.0]), {})[0, 0].tolist()
     [1.0, 1.0, 0.0]
+    >>> bill_arrears(np.array([[[2.5, 1.0, 0.0]], [[0.5, 0.0, 0.0]]]), np.array([2.0]),
+    ...              np.array([1.0]), 2.0, np.array([10.0]), {})[:, 0, 0].tolist()
+    [2.5, 0.5]
     """
     planned = offers[:, :, FUNDS].sum(axis=0)
-    factor = np.minimum(1.0 + np.divide(arrears, owed, out=np.zeros_like(owed),
-                                        where=owed > 0), limit)
+    bill = np.minimum(1.0 + np.divide(arrears, owed, out=np.zeros_like(owed),
+                                      where=owed > 0), limit)
+    # What a member plans beyond its assessment pays arrears off already: it pays the larger
+    # of its plan and its bill, not its bill on top of what it gives of its own accord.
+    beyond = np.divide(owed, planned, out=np.ones_like(planned), where=planned > owed)
     affordable = np.divide(funds_capacity, planned, out=np.full_like(planned, np.inf),
                            where=planned > 0)
-    factor = np.maximum(np.minimum(factor, affordable), 1.0)
+    factor = np.maximum(np.minimum(bill * beyond, affordable), 1.0)
     for nation in played:  # a person decides for the nations people play
         factor[nation] = 1.0
     offers = offers.copy()
@@ -177,7 +195,7 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
     voice on the mandates is worth this cycle, times the chance it has learned that arrears
     are seen) is worth more to it than the payment's net cost; otherwise it lets the vote go.
     The rule is written and known; whether arrears are seen is learned."""
-    owed_by_mission, owed = terms.fair[:, :, FUNDS], terms.assessment
+    owed_by_mission, owed = terms.dues, terms.assessment
     planned = offers[:, :, FUNDS].sum(axis=0)
     at_risk = participating & over_the_limit(arrears + owed - planned, owed, limit)
     for nation in played:  # a person decides for the nations people play

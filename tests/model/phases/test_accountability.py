@@ -14,6 +14,7 @@ from abm.model.phases.payoffs import Payoffs
 from abm.scenarios.parameters import validate
 
 FAIR = np.array([[[2.0, 0.0, 0.0], [2.0, 0.0, 0.0], [2.0, 0.0, 0.0]]])
+ASSESSMENT = FAIR[:, :, 0].sum(axis=0)  # the money owed a cycle
 PLEDGE = np.array([[[2.0, 0.0, 0.0], [2.0, 0.0, 0.0], [1.0, 0.0, 0.0]]])
 DELIVERED = np.array([[[2.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0]]])
 UNIT = np.ones((1, 3, 3))
@@ -95,17 +96,17 @@ def test_arrears_accumulate_until_two_cycles_of_assessment_cost_the_vote():
     participating = np.array([True, True, True])
     first_over = [None, None, None]
     for cycle in range(1, 6):
-        arrears = carry_arrears(arrears, paying, FAIR, participating)
+        arrears = carry_arrears(arrears, paying, ASSESSMENT, participating)
         for nation in np.flatnonzero(over_the_limit(arrears, np.full(3, 2.0), limit)):
             first_over[nation] = first_over[nation] or cycle
     assert first_over == [2, 4, None]
-    kept = carry_arrears(arrears, paying, FAIR, np.array([False, True, True]))
+    kept = carry_arrears(arrears, paying, ASSESSMENT, np.array([False, True, True]))
     assert kept[0] == arrears[0]
 
 
 def test_money_paid_beyond_the_assessment_pays_off_arrears_and_no_further():
     over = np.array([[[5.0, 0, 0], [3.0, 0, 0], [2.0, 0, 0]]])
-    assert carry_arrears(np.array([2.0, 2.0, 0.0]), over, FAIR, PART[0]).tolist() == [
+    assert carry_arrears(np.array([2.0, 2.0, 0.0]), over, ASSESSMENT, PART[0]).tolist() == [
         0.0, 1.0, 0.0]
 
 

@@ -1,6 +1,7 @@
 """Phase 2, force generation: fair shares, terms, budget inertia, acceptance."""
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from abm.model.phases.pledging import (
     keep_the_vote,
     negotiated_terms,
     open_conference,
+    owed,
     pledge,
     trim_to_requirement,
 )
@@ -93,6 +95,29 @@ def article_19_terms():
     mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
     terms = negotiated_terms(world, state.missions, mandates, p, rules)
     return world, terms, terms.fair[:, :, FUNDS].sum(axis=0)
+
+
+def test_dues_an_assessed_member_owes_every_mission_a_voluntary_one_those_it_joined():
+    """Article 19's arrears accrue on what is owed: under an assessed scale a member owes its
+    share of every mission of its pool, in or out; under voluntary rules nothing to a mission
+    it stayed out of (it would otherwise be suspended for not paying for it)."""
+    fair = np.zeros((2, 3, 3))
+    fair[:, :, FUNDS] = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    joined = SimpleNamespace(part=np.array([[True, False, True], [True, True, False]]))
+    assert owed(fair, joined, "assessed").tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    for rule in ("voluntary", "guideline"):
+        assert owed(fair, joined, rule).tolist() == [[1.0, 0.0, 3.0], [4.0, 5.0, 0.0]]
+
+
+def test_a_member_giving_beyond_its_assessment_is_not_billed_on_top():
+    """What a member gives beyond its assessment pays its arrears off (``carry_arrears``):
+    it pays the larger of its plan and its bill, not both."""
+    world, terms, owed_now = article_19_terms()
+    capacity, arrears = world.capacity[:, FUNDS] * 10.0, owed_now / 2.0  # a bill of 1.5
+    generous = bill_arrears(terms.fair * 2.0, owed_now, arrears, 2.0, capacity, {})
+    np.testing.assert_allclose(generous, terms.fair * 2.0)  # 2 assessments cover the bill
+    above = bill_arrears(terms.fair * 1.2, owed_now, arrears, 2.0, capacity, {})
+    np.testing.assert_allclose(above[:, :, FUNDS].sum(axis=0), 1.5 * owed_now)
 
 
 def test_article_19_a_member_pays_to_keep_its_vote_only_when_the_vote_is_worth_it():
