@@ -37,7 +37,7 @@ from .phases.conference import Conference, Motives, Schedules
 from .phases.negotiation import Mandates, inverse
 from .phases.pledging import Terms
 from .recording import Recorder
-from .reporters import Cycle, trust_statistics
+from .reporters import Cycle, trust_record
 from .state import CoalitionState, Rules, World
 
 # Parameters that make the nations, their capacities and the missions: set at creation only.
@@ -107,6 +107,7 @@ class CoalitionModel(mesa.Model):
         # ``change``), made anew every cycle while imitation may change strategies.
         # (Measured: making them every cycle costs 2.4 % of a default run's instructions.)
         self._schedules: Schedules | None = None
+        self._kept_motives: tuple[Mandates, Motives] | None = None
 
     def _nations(self, p: dict[str, Any]) -> Traits:
         if not p["nations_file"]:
@@ -278,8 +279,8 @@ class CoalitionModel(mesa.Model):
         cycle = Cycle(
             missions.required_total, assessed.cover, assessed.effectiveness, assessed.legitimacy,
             assessed.mission_value, mandates.launched, p["success_threshold"],
-            trusted.pledged_value, trust_statistics(state.trust, trust_given, state.member,
-                                                    state.n_members, p["bloc_threshold"]),
+            trusted.pledged_value, trust_record(state.trust, trust_given, state.member,
+                                                state.n_members, p["bloc_threshold"]),
             state.n_members, adapted.exits, adapted.rejoins, mandates.dissent,
             0.0 if paid is None else float(paid.sum()), account.total)
         self.recorder.add(self.steps, cycle, (
@@ -298,15 +299,20 @@ class CoalitionModel(mesa.Model):
         strategic premium while the same partners meet again and the horizon lies ahead, and
         the punishment each nation has learned to expect."""
         p, state = self.p, self.state
-        rematched = self.state.missions.groups is not None and p["rematch"]
         horizon = p["horizon"]
+        kept = self._kept_motives
+        if kept is not None and kept[0] is mandates:  # (they change only with the mandates)
+            return kept[1]
+        rematched = self.state.missions.groups is not None and p["rematch"]
         # The value of a reputation is the future it buys: the share of the known horizon
         # still ahead (all of it when no end is known), none in the last cycle.
         ahead = 1.0 if not horizon else max(horizon - self.steps, 0) / max(horizon - 1, 1)
         premium = (0.0 if rematched or not ahead or not p["reputation_weight"]
                    else p["reputation_weight"] * ahead * mandates.partner_weight)
         if not p["peer_punishment"]:
-            return Motives(premium)
+            motives = Motives(premium)
+            self._kept_motives = None if horizon else (mandates, motives)
+            return motives
         saving = np.maximum(1.0 - terms.own_return, 1e-12)  # net cost of a unit given
         return Motives(premium, np.clip(state.penalty_belief / saving, -1.0, 1.0))
 

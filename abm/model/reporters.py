@@ -1,10 +1,12 @@
 """What a run reports beyond its raw arrays: the statistics of each cycle's missions and trust,
 and the run-level outcomes (at the end of a run).
 
-A cycle keeps what its statistics need (``Cycle``): the trust matrix is not kept (n x n a
-cycle), so the few numbers it gives are computed each cycle; the missions' small arrays are,
-and are summarised for all cycles at once when a frame is asked for. The rest of the model
-frame is derived from the recorded nation arrays (``recording.py``).
+A cycle keeps what its statistics need (``Cycle``), and they are computed for all cycles at
+once when a frame is asked for: the missions' small arrays, and, up to ``KEEP_TRUST``
+nations, the trust matrix (a reference: the model replaces it each cycle and never changes
+it in place). Beyond that, a matrix a cycle would cost too much memory, so the three numbers
+trust gives are computed each cycle. The rest of the model frame is derived from the recorded
+nation arrays (``recording.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,29 @@ LIVE = (*_REQUIRED, *_COVERAGE, "coverage_min", "missions", "launched", "effecti
          "sanctions")
 
 
+# Up to this many nations a cycle keeps its trust matrix (64 x 64 floats: 32 kB a cycle).
+KEEP_TRUST = 64
+
+
+class TrustSnapshot(NamedTuple):
+    """What the trust statistics of one cycle are computed from (``trust_statistics``)."""
+
+    trust: np.ndarray  # (n, n)
+    given: np.ndarray  # (n,) trust.sum(axis=1)
+    member: np.ndarray  # (n,) bool
+    members: int
+    threshold: float  # bloc_threshold (a teacher may change it mid-run)
+
+
+def trust_record(trust: np.ndarray, given: np.ndarray, member: np.ndarray, members: int,
+                 threshold: float) -> TrustSnapshot | tuple[float, float, int]:
+    """What a cycle keeps of trust: the matrix up to ``KEEP_TRUST`` nations, else its
+    statistics."""
+    if len(member) > KEEP_TRUST:
+        return trust_statistics(trust, given, member, members, threshold)
+    return TrustSnapshot(trust, given, member, members, threshold)
+
+
 class Cycle(NamedTuple):
     """What one cycle leaves for its statistics (``cycle_columns``): the few numbers that need
     the trust matrix, computed then, and the per-mission arrays, summarised later for all
@@ -53,7 +78,7 @@ class Cycle(NamedTuple):
     launched: np.ndarray  # (m,) bool
     success_threshold: float  # (a rule, which a teacher may change mid-run)
     pledged_value: np.ndarray  # (n,) what each nation pledged, at its own unit costs
-    trust: tuple[float, float, int]  # mean, sd and blocs of trust among members
+    trust: TrustSnapshot | tuple[float, float, int]  # or its mean, sd and blocs (n large)
     members: int
     exits: int
     rejoins: int
@@ -86,6 +111,76 @@ def trust_statistics(trust: np.ndarray, trust_given: np.ndarray, member: np.ndar
     else:
         mean = sd = float("nan")
     return mean, sd, count_blocs(trust, member, bloc_threshold, k)
+
+
+def trust_columns(records: Sequence[TrustSnapshot | tuple[float, float, int]]) -> np.ndarray:
+    """(cycles, 3): mean, sd and blocs of trust for each cycle's record (``trust_record``).
+
+    The cycles with every nation a member, and those with some, are each computed together,
+    with the operations of ``trust_statistics`` (the same bits); blocs are counted one cycle
+    at a time only where some member is linked to fewer than half the others.
+    """
+    out = np.empty((len(records), 3))
+    full: list[int] = []
+    some: list[int] = []
+    for i, record in enumerate(records):
+        if not isinstance(record, TrustSnapshot):
+            out[i] = record
+        elif record.members == len(record.member):
+            full.append(i)
+        elif record.members > 1:
+            some.append(i)
+        else:
+            out[i] = trust_statistics(*record)
+    for rows, everyone in ((full, True), (some, False)):
+        if rows:
+            out[rows] = _trust_together([records[i] for i in rows], everyone)
+    return out
+
+
+def _trust_together(records: list[TrustSnapshot], everyone: bool) -> np.ndarray:
+    """``trust_statistics`` of cycles of the same number of nations, at least two members
+    each (``everyone``: all are members), computed together."""
+    trust = np.stack([r.trust for r in records])
+    members = np.array([r.members for r in records])
+    pairs = members * (members - 1)
+    if everyone:
+        mean = np.stack([r.given for r in records]).sum(axis=1) / pairs
+        flat = trust.reshape(len(records), -1)
+        squares = np.vecdot(flat, flat) / pairs
+    else:
+        inside = np.stack([r.member for r in records])
+        weights = inside.astype(float)[:, None, :]
+        mean = np.vecdot((weights @ trust)[:, 0], weights[:, 0]) / pairs
+        squares = np.vecdot((weights @ (trust * trust))[:, 0], weights[:, 0]) / pairs
+    sd = np.maximum(squares - mean * mean, 0.0)
+    linked = trust >= np.array([r.threshold for r in records])[:, None, None]
+    linked &= linked.transpose(0, 2, 1).copy()
+    if not everyone:
+        linked &= inside[:, None, :]  # links to members only
+    degree = np.count_nonzero(linked, axis=2)
+    fewest = degree.min(axis=1) if everyone else np.where(inside, degree, len(inside[0])
+                                                          ).min(axis=1)
+    blocs = np.ones(len(records))
+    split = 2 * fewest < members - 1
+    if split.any():  # count_blocs' closure, for these cycles at once
+        reach = linked[split]
+        if not everyone:  # non-members are nodes of their own, and are not counted
+            reach &= inside[split][:, :, None]
+        n = reach.shape[1]
+        reach[:, np.arange(n), np.arange(n)] = True
+        reach = reach.astype(np.float32)
+        while True:
+            grown = (reach @ reach > 0).astype(np.float32)
+            if np.array_equal(grown, reach):
+                break
+            reach = grown
+        lowest = reach.argmax(axis=2) == np.arange(n)  # i is its component's lowest node
+        if not everyone:
+            lowest &= inside[split]
+        blocs[split] = lowest.sum(axis=1)
+    # (x ** 0.5 as trust_statistics takes it, a float at a time: numpy's is sqrt's bits)
+    return np.column_stack([mean, [v ** 0.5 for v in sd.tolist()], blocs])
 
 
 def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
@@ -126,7 +221,7 @@ def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
     given = compensated_sums(np.concatenate(field["mission_value"]), counts)
     promised = np.concatenate(field["pledged_value"]).reshape(steps, -1).sum(axis=1)
     out["fulfilment"] = np.divide(given, promised, out=np.ones(steps), where=promised > 0)
-    trust = np.array(field["trust"], dtype=float).reshape(steps, 3)
+    trust = trust_columns(field["trust"])
     out["mean_trust"], out["trust_sd"], out["trust_blocs"] = trust.T
     members = np.array(field["members"], dtype=np.int64)
     out["members"] = members

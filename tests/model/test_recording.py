@@ -2,10 +2,13 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import abm
 from abm.model.metrics import spearman
 from abm.model.recording import MODEL_COLUMNS, NATION_COLUMNS
+from abm.model.reporters import TrustSnapshot, trust_columns, trust_statistics
 
 
 def test_frames_have_the_promised_columns_and_rows():
@@ -46,6 +49,8 @@ def test_an_empty_recorder_gives_empty_frames():
 
 def reference_statistics(cycle, n):
     """A cycle's statistics as each cycle used to compute its own: Python over its lists."""
+    trust = (trust_statistics(*cycle.trust) if isinstance(cycle.trust, TrustSnapshot)
+             else cycle.trust)
     missions = len(cycle.launched)
     share = 1.0 / missions if missions else 0.0
     rows = cycle.cover.tolist()
@@ -63,7 +68,7 @@ def reference_statistics(cycle, n):
         success=sum(e * g >= cycle.success_threshold for e, g in zip(effective, legitimate))
         * share,
         fulfilment=given / promised if promised > 0 else 1.0,
-        mean_trust=cycle.trust[0], trust_sd=cycle.trust[1], trust_blocs=cycle.trust[2],
+        mean_trust=trust[0], trust_sd=trust[1], trust_blocs=trust[2],
         members=cycle.members, exited=n - cycle.members, exits=cycle.exits,
         rejoins=cycle.rejoins, retention=cycle.members / n, opt_outs=cycle.opt_outs,
         side_payments=cycle.side_payments, sanctions=cycle.sanctions)
@@ -101,3 +106,23 @@ def test_statistics_made_for_all_cycles_at_once_are_each_cycles_own(setting):
     last = reference_statistics(cycles[-1], model.n)
     assert model.metrics.keys() == last.keys()
     assert all(same_bits(model.metrics[k], v) for k, v in last.items())
+
+
+@given(st.integers(2, 64), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1))
+def test_trust_statistics_of_all_cycles_at_once_are_each_cycles_own(n, threshold, seed):
+    """Mean, sd and blocs of trust computed for all cycles together are bit for bit what
+    each cycle computes alone, whoever is a member and however trust splits into blocs."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for _ in range(12):
+        blocs = rng.integers(0, rng.integers(1, 4), n)  # nations in up to three groups
+        trust = np.where(blocs[:, None] == blocs[None, :], rng.uniform(0.3, 1.0, (n, n)),
+                         rng.uniform(0.0, 0.6, (n, n)))
+        np.fill_diagonal(trust, 0.0)
+        member = rng.random(n) < rng.choice([1.0, 0.7, 0.2])
+        records.append(TrustSnapshot(trust, trust.sum(axis=1), member, int(member.sum()),
+                                     threshold))
+    together = trust_columns(records)
+    alone = np.array([trust_statistics(*r) for r in records])
+    np.testing.assert_array_equal(together, alone)  # (NaN where under two members)
+    assert (together.view(np.int64) == alone.view(np.int64)).all()
