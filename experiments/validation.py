@@ -502,11 +502,15 @@ treatment, against the mean of HTG's 16 subject pools (grey: each pool). Without
 contributions decline nearly linearly: conditional cooperators under-match a falling belief,
 and the reputation motive fades as the known end nears. With punishment, period 1 is the plain
 game's (nobody has been punished yet); contributions rise as nations learn what giving less
-costs them. The propensity to antisocial punishment lowers contributions from the best pools'
-level towards the middle, but not yet to the worst pools' (Athens 6.2, Riyadh 6.6): punishment
-in both directions pushes everyone towards the group mean, and nothing in the model yet deters
-the reciprocators from punishing when their punishment is returned (as counter-punishment does
-in the laboratory, Nikiforakis 2008). This check fails and stays open in issue 11.
+costs them. The propensity to antisocial punishment reaches the worst pools' level (Athens
+6.2, Riyadh 6.6) and below, but not the best pools' top (Seoul 17.5). What caps the top, as
+measured: a subject who has learned that giving less is punished aims at its whole endowment,
+but its decision errors are symmetric and cut off at the endowment, so it gives about 18.4 of
+20 tokens at period 10; and about 5 % of subjects are never punished (no partner who punishes
+gave more than they did) and keep giving about 7. Errors that shrink on the side where they
+cost more (logit choice) lift the top past 17.5 but worsen the fit to the pools' mean (RMSE
+0.7 to 1.0 tokens, with an early overshoot), so they were not adopted. This check fails and
+stays open in issue 11.
 
 ![HTG 2008](htg.png)
 
