@@ -19,7 +19,7 @@ import numpy as np
 
 from ..scenarios.kinds import CAPABILITIES, FUNDS, TROOPS
 from .metrics import spearman
-from .phases.trust import count_blocs
+from .phases.trust import component_leaders, count_blocs
 
 if TYPE_CHECKING:
     from .recording import Recorder
@@ -163,22 +163,14 @@ def _trust_together(records: list[TrustSnapshot], everyone: bool) -> np.ndarray:
                                                           ).min(axis=1)
     blocs = np.ones(len(records))
     split = 2 * fewest < members - 1
-    if split.any():  # count_blocs' closure, for these cycles at once
-        reach = linked[split]
+    if split.any():  # count_blocs' components, for these cycles at once
+        graphs = linked[split]
         if not everyone:  # non-members are nodes of their own, and are not counted
-            reach &= inside[split][:, :, None]
-        n = reach.shape[1]
-        reach[:, np.arange(n), np.arange(n)] = True
-        reach = reach.astype(np.float32)
-        while True:
-            grown = (reach @ reach > 0).astype(np.float32)
-            if np.array_equal(grown, reach):
-                break
-            reach = grown
-        lowest = reach.argmax(axis=2) == np.arange(n)  # i is its component's lowest node
+            graphs &= inside[split][:, :, None]
+        leaders = component_leaders(graphs)
         if not everyone:
-            lowest &= inside[split]
-        blocs[split] = lowest.sum(axis=1)
+            leaders &= inside[split]
+        blocs[split] = leaders.sum(axis=1)
     # (x ** 0.5 as trust_statistics takes it, a float at a time: numpy's is sqrt's bits)
     return np.column_stack([mean, [v ** 0.5 for v in sd.tolist()], blocs])
 

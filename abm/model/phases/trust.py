@@ -122,16 +122,26 @@ def count_blocs(trust: np.ndarray, members: np.ndarray, threshold: float,
         linked = linked[inside][:, inside]  # (row then column: cheaper than np.ix_)
     if k > 64:
         return int(connected_components(linked, directed=False)[0])
-    # Small graphs: square the reachability matrix until it stops growing (a few matrix
-    # products), then count nodes that are the lowest index of their component.
-    np.fill_diagonal(linked, True)
+    return int(component_leaders(linked).sum())
+
+
+def component_leaders(linked: np.ndarray) -> np.ndarray:
+    """(..., n) whether each node is the lowest-numbered of its connected component, in one
+    or a stack of undirected graphs (``linked``: ..., n x n, symmetric). For small graphs:
+    the reachability matrix is squared until it stops growing (a few matrix products).
+
+    >>> component_leaders(np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], bool)).tolist()
+    [True, False, True]
+    """
+    n = linked.shape[-1]
     reach = linked.astype(np.float32)
+    reach[..., np.arange(n), np.arange(n)] = 1.0
     while True:
         grown = (reach @ reach > 0).astype(np.float32)
         if np.array_equal(grown, reach):
             break
         reach = grown
-    return int((reach.argmax(axis=1) == np.arange(k)).sum())
+    return reach.argmax(axis=-1) == np.arange(n)
 
 
 @dataclass(slots=True)
