@@ -62,13 +62,14 @@ def trust_record(trust: np.ndarray, given: np.ndarray, member: np.ndarray, membe
     statistics."""
     if len(member) > KEEP_TRUST:
         return trust_statistics(trust, given, member, members, threshold)
+    trust.flags.writeable = False  # the record is kept: an edit in place would rewrite it
     return TrustSnapshot(trust, given, member, members, threshold)
 
 
 class Cycle(NamedTuple):
-    """What one cycle leaves for its statistics (``cycle_columns``): the few numbers that need
-    the trust matrix, computed then, and the per-mission arrays, summarised later for all
-    cycles at once (computed each cycle, they cost about 5 % of a default run)."""
+    """What one cycle leaves for its statistics (``cycle_columns``): its trust record
+    (``trust_record``) and the per-mission arrays, summarised later for all cycles at once
+    (computed each cycle, the statistics over missions cost about 5 % of a default run)."""
 
     required_total: list[float]  # (c,) over missions
     cover: np.ndarray  # (m, c)
@@ -117,8 +118,9 @@ def trust_columns(records: Sequence[TrustSnapshot | tuple[float, float, int]]) -
     """(cycles, 3): mean, sd and blocs of trust for each cycle's record (``trust_record``).
 
     The cycles with every nation a member, and those with some, are each computed together,
-    with the operations of ``trust_statistics`` (the same bits); blocs are counted one cycle
-    at a time only where some member is linked to fewer than half the others.
+    with the operations of ``trust_statistics`` (the same bits); components are looked for
+    (``component_leaders``) only in the cycles where some member is linked to fewer than half
+    the others.
     """
     out = np.empty((len(records), 3))
     full: list[int] = []
@@ -155,7 +157,7 @@ def _trust_together(records: list[TrustSnapshot], everyone: bool) -> np.ndarray:
         squares = np.vecdot((weights @ (trust * trust))[:, 0], weights[:, 0]) / pairs
     sd = np.maximum(squares - mean * mean, 0.0)
     linked = trust >= np.array([r.threshold for r in records])[:, None, None]
-    linked &= linked.transpose(0, 2, 1).copy()
+    linked &= linked.transpose(0, 2, 1)
     if not everyone:
         linked &= inside[:, None, :]  # links to members only
     degree = np.count_nonzero(linked, axis=2)

@@ -64,7 +64,7 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
     fair_value = np.vecdot(fair, unit_cost)
     others_fair = fair_value.sum(axis=1, keepdims=True) - fair_value
     voice = value * np.minimum(mandates.aligned, rules.disagreement * mandates.voice)
-    dues = owed(fair, mandates, p["burden_rule"])
+    dues = owed(fair, mandates)
     return Terms(
         value=value, fair=fair, fair_value=fair_value, fair_total=fair_value.sum(axis=0),
         inverse_others_fair=inverse(others_fair), private_rate=private_rate,
@@ -72,14 +72,14 @@ def negotiated_terms(world: World, missions: Missions, mandates: Mandates, p: di
         unit_cost=unit_cost, dues=dues, assessment=dues.sum(axis=0))
 
 
-def owed(fair: np.ndarray, mandates: Mandates, rule: str) -> np.ndarray:
-    """(m, n) The money a member owes each mission a cycle, on which arrears accrue: under
-    an assessed scale its fair share of every mission of its pool, whether or not it takes
-    part (an assessment is due from every member, as UN peacekeeping assessments are);
-    under the other rules, of the missions it joined (a nation that stays out of a
-    voluntary mission owes it nothing)."""
-    funds = fair[:, :, FUNDS]
-    return funds if rule == "assessed" else funds * mandates.part
+def owed(fair: np.ndarray, mandates: Mandates) -> np.ndarray:
+    """(m, n) The money a nation owes each mission a cycle, on which arrears accrue: its fair
+    share of funds in each launched mission it takes part in. Under an assessed scale every
+    member of a launched mission's pool takes part (the assessment binds those who reject
+    the mandate, as UN peacekeeping assessments bind every member); under the other rules a
+    nation that stays out of a mission owes it nothing. A mission that was not launched
+    costs nothing and is owed by nobody."""
+    return fair[:, :, FUNDS] * mandates.part
 
 
 def open_conference(world: World, missions: Missions, mandates: Mandates, terms: Terms,
@@ -149,7 +149,8 @@ def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limi
                  funds_capacity: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
     """Funds offers when members are billed their arrears with their assessment, the bill
     counting at most ``limit`` assessments: each pays the same share of its bill as it would
-    of its assessment alone, within its means.
+    of its assessment alone, within its means, or its own plan if that is larger (what it
+    gives beyond its assessment pays arrears off already).
 
     Arrears are paid late, not never (at the UN, payments are credited to the oldest arrears
     first): a member that pays a share r >= 1 / ``limit`` of its bills carries about

@@ -97,16 +97,24 @@ def article_19_terms():
     return world, terms, terms.fair[:, :, FUNDS].sum(axis=0)
 
 
-def test_dues_an_assessed_member_owes_every_mission_a_voluntary_one_those_it_joined():
-    """Article 19's arrears accrue on what is owed: under an assessed scale a member owes its
-    share of every mission of its pool, in or out; under voluntary rules nothing to a mission
-    it stayed out of (it would otherwise be suspended for not paying for it)."""
+def test_dues_are_the_funds_shares_of_the_launched_missions_a_nation_takes_part_in():
+    """Article 19's arrears accrue on what is owed. Under an assessed scale every member of a
+    launched mission's pool owes its share, mandate accepted or not; under voluntary rules a
+    nation owes nothing to a mission it stays out of; nobody owes a mission not launched (it
+    cannot be paid, so it would only make arrears)."""
     fair = np.zeros((2, 3, 3))
     fair[:, :, FUNDS] = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
-    joined = SimpleNamespace(part=np.array([[True, False, True], [True, True, False]]))
-    assert owed(fair, joined, "assessed").tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
-    for rule in ("voluntary", "guideline"):
-        assert owed(fair, joined, rule).tolist() == [[1.0, 0.0, 3.0], [4.0, 5.0, 0.0]]
+    joined = SimpleNamespace(part=np.array([[True, False, True], [False, False, False]]))
+    assert owed(fair, joined).tolist() == [[1.0, 0.0, 3.0], [0.0, 0.0, 0.0]]
+    for rule in ("assessed", "voluntary"):  # through the negotiation: far apart, two missions
+        p, world, rules, state = hand_built(burden_rule=rule, tolerance=0.05, n_missions=2,
+                                            funds_share=0.5, position=(0.0, 0.0, 1.0, 1.0))
+        mandates = negotiate_mandates(world, state.missions, state.member, p, rules)
+        terms = negotiated_terms(world, state.missions, mandates, p, rules)
+        assert (terms.dues[~mandates.part] == 0).all()
+        assert (terms.dues[mandates.part] == terms.fair[:, :, FUNDS][mandates.part]).all()
+        if rule == "assessed":
+            assert (mandates.part == (mandates.pool & mandates.launched[:, None])).all()
 
 
 def test_a_member_giving_beyond_its_assessment_is_not_billed_on_top():
