@@ -107,7 +107,6 @@ class CoalitionModel(mesa.Model):
         # ``change``), made anew every cycle while imitation may change strategies.
         # (Measured: making them every cycle costs 2.4 % of a default run's instructions.)
         self._schedules: Schedules | None = None
-        self._kept_motives: tuple[Mandates, Motives] | None = None
 
     def _nations(self, p: dict[str, Any]) -> Traits:
         if not p["nations_file"]:
@@ -299,20 +298,15 @@ class CoalitionModel(mesa.Model):
         strategic premium while the same partners meet again and the horizon lies ahead, and
         the punishment each nation has learned to expect."""
         p, state = self.p, self.state
-        horizon = p["horizon"]
-        kept = self._kept_motives
-        if kept is not None and kept[0] is mandates:  # (they change only with the mandates)
-            return kept[1]
         rematched = self.state.missions.groups is not None and p["rematch"]
+        horizon = p["horizon"]
         # The value of a reputation is the future it buys: the share of the known horizon
         # still ahead (all of it when no end is known), none in the last cycle.
         ahead = 1.0 if not horizon else max(horizon - self.steps, 0) / max(horizon - 1, 1)
         premium = (0.0 if rematched or not ahead or not p["reputation_weight"]
                    else p["reputation_weight"] * ahead * mandates.partner_weight)
         if not p["peer_punishment"]:
-            motives = Motives(premium)
-            self._kept_motives = None if horizon else (mandates, motives)
-            return motives
+            return Motives(premium)
         saving = np.maximum(1.0 - terms.own_return, 1e-12)  # net cost of a unit given
         return Motives(premium, np.clip(state.penalty_belief / saving, -1.0, 1.0))
 
