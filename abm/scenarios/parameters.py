@@ -75,7 +75,8 @@ _P = [
     _p("unconditional_level", 0.6, 0.0, 2.0, "ratio of fair share",
        "What unconditional contributors give, whatever others do.", group="strategies"),
     _p("noise", 0.1, 0.0, 2.0, "ratio of fair share",
-       "Sd of a nation's idiosyncratic pledge shock each cycle (trembles, domestic politics).",
+       "Sd of a nation's idiosyncratic pledge shock each cycle (trembles, domestic politics), "
+       "where erring costs only what a unit saves; smaller where a shortfall is penalised.",
        group="strategies"),
     _p("novice_noise", 0.0, 0.0, 2.0, "ratio of fair share",
        "Extra sd of pledge errors in the first cycle, fading as 1 / cycles of experience "
@@ -208,7 +209,7 @@ _P = [
     _p("punishment_effort", 0.35, 0.0, 5.0, "x gap value",
        "What a reciprocator spends punishing a partner per unit of value it gave less than "
        "the punisher.", group="institutions"),
-    _p("antisocial_punishment", 0.05, 0.0, 2.0, "x gap value",
+    _p("antisocial_punishment", 0.1, 0.0, 2.0, "x gap value",
        "Propensity to punish partners who gave more than oneself, and to return punishment "
        "received (Herrmann, Thoeni and Gaechter 2008).", group="institutions"),
     _p("punishment_cap", 0.5, 0.0, 5.0, "share of fair share",

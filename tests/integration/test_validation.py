@@ -47,11 +47,7 @@ def validation(tmp_path_factory):
 
 # Checks that fail today, each open in its issue: a strict xfail, so that the day one passes
 # the suite says so.
-KNOWN_FAILURES = {
-    "HTG: antisocial punishment spans the pools":
-        "issue 11: period-10 contributions over antisocial_punishment span 3.0 to 16.7 tokens, "
-        "not the pools' 6.2 to 17.5",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def test_validation_exits_cleanly(validation):

@@ -186,7 +186,7 @@ class Conference:
                                 self.exponent, self.requirement)
         motives = motives or Motives()
         slope_base = value[:, :, None] * self.slope_unit
-        shocked = shock[:, None] * fair
+        shocked = shock[..., None] * fair  # shock: (n,) or (m, n)
         belief = memory[None, :]
         pledge = fair  # replaced at the end of round 1; read only from round 2 on
         for k in range(rounds):

@@ -109,10 +109,13 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
     ``motives`` beyond the strategy types'), then what discontented members withdraw
     (``commitment``: the share of its pledges each nation keeps), then budget inertia, then
     acceptance up to the requirements."""
+    penalty = expected_penalty(terms, state.detection_belief, p)
+    if penalty is not None or p["peer_punishment"]:
+        shock = careful_errors(shock, terms, penalty,
+                               state.penalty_belief if p["peer_punishment"] else None)
     offers = conference(value=terms.value * missions.quality[:, None], trust=state.trust,
                         memory=state.belief, schedules=schedules, shock=shock,
-                        rounds=p["pledging_rounds"], played=state.played,
-                        penalty=expected_penalty(terms, state.detection_belief, p),
+                        rounds=p["pledging_rounds"], played=state.played, penalty=penalty,
                         motives=motives)
     if commitment is not None:
         offers = offers * commitment[None, :, None]
@@ -143,6 +146,30 @@ def expected_penalty(terms: Terms, detection: np.ndarray, p: dict[str, Any]
     if not p["sanction_rate"]:
         return None
     return np.broadcast_to(p["sanction_rate"] * detection, terms.value.shape)
+
+
+def careful_errors(shock: np.ndarray, terms: Terms, penalty: np.ndarray | None,
+                   peer: np.ndarray | None) -> np.ndarray:
+    """(m, n) Pledge errors (``shock``, n), rarer where erring costs more: in logit choice the
+    spread of choices around the one intended falls in proportion to what a unit of error
+    costs (McKelvey and Palfrey 1995; in public goods games, Anderson, Goeree and Holt 1998).
+    A unit given by mistake below what a nation meant costs it nothing without accountability
+    beyond what it saves, so ``noise`` is the spread at that margin, the net cost of a unit
+    (``saving``: one less its own return); the penalty a nation has learned to expect per unit
+    short (the sanction, times the chance a shortfall is seen: ``penalty``; the peer
+    punishment per unit below its partners: ``peer``) raises the margin to saving + penalty,
+    and the spread falls by saving / (saving + penalty).
+
+    >>> terms = type("T", (), {"own_return": np.array([[0.4, 0.4]])})
+    >>> careful_errors(np.array([1.0, 1.0]), terms, None, np.array([0.0, 1.8])).tolist()
+    [[1.0, 0.25]]
+    """
+    saving = np.maximum(1.0 - terms.own_return, 0.0)
+    stake = np.zeros_like(saving) if penalty is None else penalty.copy()
+    if peer is not None:
+        stake += np.maximum(peer, 0.0)[None, :]
+    scale = np.divide(saving, saving + stake, out=np.ones_like(saving), where=stake > 0)
+    return shock[None, :] * scale
 
 
 def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limit: float,

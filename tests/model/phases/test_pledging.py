@@ -17,6 +17,7 @@ from abm.model.phases.negotiation import negotiate_mandates
 from abm.model.phases.pledging import (
     assessed_scale,
     bill_arrears,
+    careful_errors,
     expected_penalty,
     fair_shares,
     keep_the_vote,
@@ -49,6 +50,22 @@ def test_voluntary_fair_shares_add_up_to_the_requirement(gdp):
     requirement = np.array([[10.0, 20.0, 30.0]])
     fs = fair_shares(requirement, capacity, np.ones((1, n), bool), gdp, "voluntary", 0.22, 0.02)
     np.testing.assert_allclose(fs.sum(axis=1), requirement)
+
+
+@given(arrays(float, 6, elements=st.floats(-3.0, 3.0)),
+       arrays(float, 6, elements=st.floats(0.0, 0.99)),
+       arrays(float, 6, elements=st.floats(0.0, 5.0)), st.floats(0.0, 5.0))
+def test_pledge_errors_shrink_as_the_penalty_for_a_shortfall_rises(shock, own_return, peer,
+                                                                   extra):
+    """Logit choice: the spread of errors falls with what a unit of error costs; nothing
+    changes where nothing is at stake, and a larger penalty never widens an error."""
+    terms = SimpleNamespace(own_return=own_return[None, :])
+    assert np.array_equal(careful_errors(shock, terms, None, np.zeros(6))[0], shock)
+    assert np.array_equal(careful_errors(shock, terms, None, -peer)[0], shock)
+    mild = careful_errors(shock, terms, None, peer)[0]
+    harsh = careful_errors(shock, terms, np.full((1, 6), extra), peer)[0]
+    assert np.all(np.abs(harsh) <= np.abs(mild)) and np.all(np.abs(mild) <= np.abs(shock))
+    assert np.all(np.sign(mild) * np.sign(shock) >= 0)
 
 
 def test_guideline_fair_share_is_a_share_of_gdp():
