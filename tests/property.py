@@ -52,7 +52,10 @@ def valid_params(draw):
               "dimensions": draw(st.integers(1, 2)),
               "pledging_rounds": draw(st.integers(1, 4)),
               "exit_patience": draw(st.integers(0, 3)),
-              "mission_duration": draw(st.integers(0, 3))}
+              "mission_duration": draw(st.integers(0, 3)),
+              "horizon": draw(st.sampled_from([0, 0, 1, 3, 6])),
+              "deal_term": draw(st.integers(1, 5)),
+              "reimbursement": draw(st.sampled_from([0.0, 0.0, 17136.0, 1e6]))}
     params["group_size"] = draw(st.sampled_from([0, 0, 2, 3])) if params["n_nations"] >= 3 else 0
     for name in draw(st.lists(st.sampled_from(_NUMERIC + _CHOICES + _FLAGS), max_size=25,
                               unique=True)):

@@ -63,3 +63,28 @@ def test_different_seeds_differ():
     _, frame_a, _ = _run({}, 1, steps=5)
     _, frame_b, _ = _run({}, 2, steps=5)
     assert not frame_a.equals(frame_b)
+
+
+@SETTINGS
+@given(valid_params(), st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+def test_arrears_are_owed_only_under_their_rules_and_never_negative(params, seed, assessed,
+                                                                     article_19):
+    """Arrears accrue only under an assessed scale or Article 19, are never negative, do not
+    move for a nation outside the coalition all cycle, and only Article 19 suspends, and
+    only members in arrears. (Half the examples bill an assessed scale with a short limit
+    and full monitoring, where members fall into arrears and are seen.)"""
+    if assessed:
+        params = {**params, "burden_rule": "assessed", "arrears_limit": 1.0, "monitoring": 1.0}
+    model = CoalitionModel(rng=seed, **{**params, "vote_suspension": article_19})
+    p = model.p
+    for _ in range(6):
+        before, outside = model.state.arrears.copy(), ~model.state.member.copy()
+        model.step()
+        arrears, suspended = model.state.arrears, model.state.suspended
+        assert np.isfinite(arrears).all() and (arrears >= 0).all()
+        if p["burden_rule"] != "assessed" and not p["vote_suspension"]:
+            assert not arrears.any()
+        still_outside = outside & ~model.state.member
+        assert np.array_equal(arrears[still_outside], before[still_outside])
+        assert not suspended.any() or p["vote_suspension"]
+        assert not (suspended & (arrears <= 0)).any()
