@@ -66,6 +66,19 @@ def test_pledge_errors_shrink_as_the_penalty_for_a_shortfall_rises(shock, own_re
     harsh = careful_errors(shock, terms, np.full((1, 6), extra), peer)[0]
     assert np.all(np.abs(harsh) <= np.abs(mild)) and np.all(np.abs(mild) <= np.abs(shock))
     assert np.all(np.sign(mild) * np.sign(shock) >= 0)
+    saving = 1.0 - own_return
+    stake = extra + np.maximum(peer, 0.0)
+    np.testing.assert_allclose(harsh, shock * np.where(stake > 0, saving / (saving + stake), 1.0))
+    only_sanction = careful_errors(shock, terms, np.full((1, 6), extra), None)[0]
+    np.testing.assert_allclose(only_sanction,
+                               shock * np.where(extra > 0, saving / (saving + extra), 1.0))
+
+
+def test_pledge_errors_are_scaled_mission_by_mission():
+    """A nation in two missions errs less where its own return leaves less to save."""
+    terms = SimpleNamespace(own_return=np.array([[0.5], [0.9]]))
+    errors = careful_errors(np.array([2.0]), terms, None, np.array([0.5]))
+    np.testing.assert_allclose(errors[:, 0], [2.0 * 0.5 / 1.0, 2.0 * 0.1 / 0.6])
 
 
 def test_guideline_fair_share_is_a_share_of_gdp():
