@@ -175,8 +175,9 @@ class Conference:
                  played: dict[int, np.ndarray], penalty: np.ndarray | None = None,
                  motives: Motives | None = None) -> np.ndarray:
         """Pledges (m, n, c) after up to ``rounds`` rounds; value is V x expected quality,
-        ``penalty`` (m, n) the penalty a nation expects per unit of value it falls short of
-        its fair share (None: none)."""
+        ``shock`` each nation's pledge error as a share of its fair share, (n,) or (m, n)
+        where it differs by mission, ``penalty`` (m, n) the penalty a nation expects per unit
+        of value it falls short of its fair share (None: none)."""
         fair = self.fair
         if fair.size == 0:  # no missions (every member has left the laboratory groups)
             return np.zeros_like(fair)
