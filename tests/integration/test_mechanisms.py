@@ -236,8 +236,9 @@ def test_article_19_takes_the_vote_from_chronic_non_payers_not_from_late_payers(
 
 
 @pytest.mark.xfail(strict=True, reason="issue 11: with punishment, strangers end above partners "
-                   "(82 % against 63 % of the endowment at period 10); a subject that learned the "
-                   "full push aims at its whole fair share whatever it believes of the others")
+                   "(82 % against 63 % of the endowment at period 10): among partners antisocial "
+                   "punishment keeps falling on the same high contributors, who learn that giving "
+                   "more is punished (docs/ODD.md, section 7.9)")
 def test_with_punishment_partners_end_above_strangers():
     """Fehr and Gaechter (2000): with peer punishment, groups that stay together end clearly
     above groups re-drawn every period (without it too, if less)."""
