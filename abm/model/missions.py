@@ -27,7 +27,7 @@ class Missions:
     quality: np.ndarray  # (m,) legitimacy x interoperability seen last cycle (1 at first)
     previous_contributors: np.ndarray  # (m, n) bool
     requirement: np.ndarray  # (m, c)
-    required_total: list[float]  # (c,) summed over missions
+    required_total: tuple[float, ...]  # (c,) summed over missions
     weight: np.ndarray  # (m, c) Cobb-Douglas weights: 1 / (capabilities required), or 0
     unit_cost: np.ndarray  # (m, n, c) bn USD per unit: 1, a soldier with risk, an enabler
     groups: np.ndarray | None  # (m, n) the laboratory groups; None: open to every member
@@ -56,7 +56,7 @@ def open_missions(count: int, requirement: np.ndarray, troop_cost: np.ndarray,
     return Missions(
         region=region, age=np.zeros(count, dtype=int), experience=np.zeros(count),
         quality=np.ones(count), previous_contributors=np.zeros((count, n), dtype=bool),
-        requirement=requirement, required_total=requirement.sum(axis=0).tolist(),
+        requirement=requirement, required_total=tuple(requirement.sum(axis=0).tolist()),
         weight=required / np.maximum(required.sum(axis=1, keepdims=True), 1),
         unit_cost=unit_cost, groups=groups)
 

@@ -49,7 +49,7 @@ def observation(aware: np.ndarray, opted_out: np.ndarray, detected: np.ndarray,
     [[0, 1, 0], [0, 0, 0], [0, 1, 0]]
     """
     visible = draw < p["monitoring"]
-    public = opted_out | (detected & p["public_reports"])
+    public = opted_out | detected if p["public_reports"] else opted_out
     if public.any():
         visible |= public[None, :]
     visible &= aware

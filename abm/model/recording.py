@@ -69,7 +69,7 @@ class Recorder:
                                           out=np.zeros(len(gdp)), where=funds_capacity > 0)
         self.nation_dtype = nation_dtype(tuple(names.tolist()))
         self.steps: list[int] = []
-        self.cycles: list[Cycle] = []
+        self.cycles: list[tuple] = []  # each a Cycle's fields
         self.raw: list[tuple[np.ndarray, ...]] = []
         self._stacked: dict[str, np.ndarray] | None = None
         self._last: tuple[int, dict[str, float]] | None = None
@@ -78,7 +78,11 @@ class Recorder:
         """Keep one step. ``raw`` holds the RAW arrays in order; they and the cycle's arrays
         must not change later (the model replaces its arrays rather than mutating them)."""
         self.steps.append(step)
-        self.cycles.append(cycle)
+        # As a plain tuple of arrays and numbers, which the cyclic garbage collector stops
+        # tracking (a named tuple it tracks for ever): the runs of a sweep then leave it
+        # nothing to count, and its collections, 4 % of a default run with named tuples,
+        # become rare (benchmarks/compare_versions.py).
+        self.cycles.append(tuple(cycle))
         self.raw.append(raw)
         self._stacked = None
 

@@ -47,7 +47,8 @@ KEEP_TRUST = 64
 
 
 class TrustSnapshot(NamedTuple):
-    """What the trust statistics of one cycle are computed from (``trust_statistics``)."""
+    """What the trust statistics of one cycle are computed from (``trust_statistics``); a
+    cycle keeps it as a plain tuple (see ``Recorder.add``)."""
 
     trust: np.ndarray  # (n, n)
     given: np.ndarray  # (n,) trust.sum(axis=1)
@@ -57,13 +58,13 @@ class TrustSnapshot(NamedTuple):
 
 
 def trust_record(trust: np.ndarray, given: np.ndarray, member: np.ndarray, members: int,
-                 threshold: float) -> TrustSnapshot | tuple[float, float, int]:
-    """What a cycle keeps of trust: the matrix up to ``KEEP_TRUST`` nations, else its
-    statistics."""
+                 threshold: float) -> tuple:
+    """What a cycle keeps of trust: the matrix up to ``KEEP_TRUST`` nations (the fields of a
+    ``TrustSnapshot``, as a plain tuple), else its statistics (mean, sd, blocs)."""
     if len(member) > KEEP_TRUST:
         return trust_statistics(trust, given, member, members, threshold)
     trust.flags.writeable = False  # the record is kept: an edit in place would rewrite it
-    return TrustSnapshot(trust, given, member, members, threshold)
+    return trust, given, member, members, threshold
 
 
 class Cycle(NamedTuple):
@@ -71,7 +72,7 @@ class Cycle(NamedTuple):
     (``trust_record``) and the per-mission arrays, summarised later for all cycles at once
     (computed each cycle, the statistics over missions cost about 5 % of a default run)."""
 
-    required_total: list[float]  # (c,) over missions
+    required_total: tuple[float, ...]  # (c,) over missions
     cover: np.ndarray  # (m, c)
     effectiveness: np.ndarray  # (m,)
     legitimacy: np.ndarray  # (m,)
@@ -79,7 +80,7 @@ class Cycle(NamedTuple):
     launched: np.ndarray  # (m,) bool
     success_threshold: float  # (a rule, which a teacher may change mid-run)
     pledged_value: np.ndarray  # (n,) what each nation pledged, at its own unit costs
-    trust: TrustSnapshot | tuple[float, float, int]  # or its mean, sd and blocs (n large)
+    trust: tuple  # a TrustSnapshot's fields, or mean, sd and blocs (n large): trust_record
     members: int
     exits: int
     rejoins: int
@@ -114,7 +115,7 @@ def trust_statistics(trust: np.ndarray, trust_given: np.ndarray, member: np.ndar
     return mean, sd, count_blocs(trust, member, bloc_threshold, k)
 
 
-def trust_columns(records: Sequence[TrustSnapshot | tuple[float, float, int]]) -> np.ndarray:
+def trust_columns(records: Sequence[tuple]) -> np.ndarray:
     """(cycles, 3): mean, sd and blocs of trust for each cycle's record (``trust_record``).
 
     The cycles with every nation a member, and those with some, are each computed together,
@@ -125,10 +126,13 @@ def trust_columns(records: Sequence[TrustSnapshot | tuple[float, float, int]]) -
     out = np.empty((len(records), 3))
     full: list[int] = []
     some: list[int] = []
-    for i, record in enumerate(records):
-        if not isinstance(record, TrustSnapshot):
-            out[i] = record
-        elif record.members == len(record.member):
+    snapshots: dict[int, TrustSnapshot] = {}
+    for i, kept in enumerate(records):
+        if len(kept) != len(TrustSnapshot._fields):  # the statistics themselves
+            out[i] = kept
+            continue
+        record = snapshots[i] = TrustSnapshot._make(kept)
+        if record.members == len(record.member):
             full.append(i)
         elif record.members > 1:
             some.append(i)
@@ -136,7 +140,7 @@ def trust_columns(records: Sequence[TrustSnapshot | tuple[float, float, int]]) -
             out[i] = trust_statistics(*record)
     for rows, everyone in ((full, True), (some, False)):
         if rows:
-            out[rows] = _trust_together([records[i] for i in rows], everyone)
+            out[rows] = _trust_together([snapshots[i] for i in rows], everyone)
     return out
 
 
@@ -177,7 +181,7 @@ def _trust_together(records: list[TrustSnapshot], everyone: bool) -> np.ndarray:
     return np.column_stack([mean, [v ** 0.5 for v in sd.tolist()], blocs])
 
 
-def cycle_columns(cycles: Sequence[Cycle], n: int) -> dict[str, np.ndarray]:
+def cycle_columns(cycles: Sequence[tuple], n: int) -> dict[str, np.ndarray]:
     """The cycles' statistics (``LIVE``), one array each, computed for all cycles at once:
     means over each cycle's missions (0 without missions) and counts of members.
 

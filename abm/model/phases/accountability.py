@@ -122,7 +122,7 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
     n = len(detected)
     cost = payoffs.contribution
     short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
-    sanction = p["sanction_rate"] * short * detected
+    sanction = p["sanction_rate"] * short * detected if p["sanction_rate"] else np.zeros(n)
     punished, spent, ratio = np.zeros(n), None, None
     if p["peer_punishment"] and sees is not None:
         ratio = over_missions(delivered_value) * inverse(fair_total)

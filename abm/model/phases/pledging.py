@@ -19,6 +19,8 @@ from .accountability import over_the_limit
 from .conference import Conference, Motives, Schedules
 from .negotiation import Mandates, inverse
 
+_TINY = 1e-300  # a divisor's floor
+
 
 @dataclass(frozen=True)
 class Terms:
@@ -366,5 +368,8 @@ def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray
     over[:, FUNDS] = False
     if not over.any():
         return pledge, total
-    scale = np.divide(requirement, total, out=np.ones_like(total), where=over)
+    # requirement / total where over, else total / total: 1 (or 0 / tiny where nothing was
+    # pledged, and so scales nothing); money is kept.
+    scale = np.minimum(requirement, total) / np.maximum(total, _TINY)
+    scale[:, FUNDS] = 1.0
     return pledge * scale[:, None, :], total * scale

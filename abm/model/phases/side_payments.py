@@ -58,12 +58,19 @@ class Deals:
     paid: np.ndarray  # (n,) bn USD each donor pays per cycle
     received: np.ndarray  # (n,) bn USD each provider receives per cycle
     bought: np.ndarray  # (n,) soldiers bought from each provider, over missions
+    # The same three as divisors, floored (a share of nothing is 0, not NaN): the deals are
+    # applied each cycle of their term, and these do not change.
+    paid_floor: np.ndarray
+    received_floor: np.ndarray
+    bought_floor: np.ndarray
 
     @classmethod
     def of(cls, troops: np.ndarray, payment: np.ndarray, until: int, part: np.ndarray
            ) -> Deals:
-        return cls(troops, payment, until, part, payment.sum(axis=1), payment.sum(axis=0),
-                   troops.sum(axis=0))
+        paid, received, bought = payment.sum(axis=1), payment.sum(axis=0), troops.sum(axis=0)
+        return cls(troops, payment, until, part, paid, received, bought,
+                   np.maximum(paid, _TINY), np.maximum(received, _TINY),
+                   np.maximum(bought, _TINY))
 
     def hold(self, cycle: int, part: np.ndarray) -> bool:
         """The deals still run in this cycle: their term is not over and the same nations
@@ -99,12 +106,12 @@ class Deals:
             return out, self.paid, self.received
         # Shares paid (donors) and supplied (providers); a provider that sold nothing has
         # nothing to supply, so its shares may be anything.
-        afford = np.minimum(np.maximum(budget, 0.0) / np.maximum(self.paid, _TINY), 1.0)
+        afford = np.minimum(np.maximum(budget, 0.0) / self.paid_floor, 1.0)
         payment = self.payment * afford[:, None]
-        funded = payment.sum(axis=0) / np.maximum(self.received, _TINY)
+        funded = payment.sum(axis=0) / self.received_floor
         spare = capacity[:, TROOPS] - pledge[:, :, TROOPS].sum(axis=0)
         supplied = np.minimum(np.minimum(funded, 1.0),
-                              np.maximum(spare, 0.0) / np.maximum(self.bought, _TINY))
+                              np.maximum(spare, 0.0) / self.bought_floor)
         troops[...] = pledge[:, :, TROOPS] + self.troops * supplied
         payment *= supplied / np.maximum(funded, _TINY)
         return out, payment.sum(axis=1), payment.sum(axis=0)

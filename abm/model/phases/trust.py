@@ -39,40 +39,40 @@ def reliability(pledged: np.ndarray, delivered: np.ndarray, fair: np.ndarray,
 
 
 def private_targets(reliability: np.ndarray, weight: np.ndarray, sees: np.ndarray,
-                    aware: np.ndarray) -> np.ndarray:
+                    aware: np.ndarray, trust: np.ndarray) -> np.ndarray:
     """What each observer i believes of each partner j's reliability this cycle (n, n):
     j's own if i saw it (``sees``), else the pooled reliability of the partners i did not see
-    among those whose missions it follows (``aware``), weighted by ``weight``; NaN where i
-    follows nothing of j.
+    among those whose missions it follows (``aware``), weighted by ``weight``; where i
+    follows nothing of j, its ``trust`` as it was (nothing to move it).
 
     >>> sees = np.array([[False, True, False], [False, False, False], [True, True, False]])
-    >>> private_targets(np.array([0.5, 1.0, 0.0]), np.ones(3), sees, ~np.eye(3, dtype=bool))
-    array([[ nan, 1.  , 0.  ],
-           [0.25,  nan, 0.25],
-           [0.5 , 1.  ,  nan]])
+    >>> private_targets(np.array([0.5, 1.0, 0.0]), np.ones(3), sees, ~np.eye(3, dtype=bool),
+    ...                 np.zeros((3, 3)))
+    array([[0.  , 1.  , 0.  ],
+           [0.25, 0.  , 0.25],
+           [0.5 , 1.  , 0.  ]])
     """
     unseen = (aware ^ sees).astype(float)  # (sees lies within aware; cast once for both)
     mass = unseen @ weight
     pooled = np.divide(unseen @ (weight * reliability), mass, out=np.ones_like(mass),
                        where=mass > 0)
     target = np.where(sees, reliability[None, :], pooled[:, None])
-    return np.where(aware, target, np.nan)
+    return np.where(aware, target, trust)
 
 
 def update_trust(trust: np.ndarray, target: np.ndarray, rate: float, asymmetry: float
                  ) -> np.ndarray:
-    """Every nation's trust in each partner it followed moved towards what it saw (``target``,
-    NaN: nothing seen); losses are ``asymmetry`` times faster than gains.
+    """Every nation's trust in each partner moved towards what it saw (``target``, equal to
+    the trust where nothing was seen); losses are ``asymmetry`` times faster than gains.
 
-    >>> update_trust(np.array([[0.0, 0.5], [0.5, 0.0]]), np.array([[np.nan, 0.0],
-    ...              [1.0, np.nan]]), 0.5, 2.0).tolist()
+    >>> update_trust(np.array([[0.0, 0.5], [0.5, 0.0]]), np.array([[0.0, 0.0],
+    ...              [1.0, 0.0]]), 0.5, 2.0).tolist()
     [[0.0, 0.0], [0.75, 0.0]]
     """
     if rate == 0:
         return trust
-    delta = target - trust  # NaN where nothing was seen: fmax and fmin then give 0
-    updated = trust + rate * np.fmax(delta, 0.0)
-    updated += min(1.0, rate * asymmetry) * np.fmin(delta, 0.0)
+    delta = target - trust
+    updated = trust + np.where(delta > 0, rate, min(1.0, rate * asymmetry)) * delta
     updated.ravel()[::len(updated) + 1] = 0.0  # no trust in oneself (fill_diagonal's cost / 3)
     return updated
 
@@ -183,7 +183,7 @@ def update(trust: np.ndarray, pledge: np.ndarray, unit_cost: np.ndarray,
     weight = np.maximum(pledged_value, fair_total)
     overall = reliability(pledged_value, over_missions(delivered_value), fair_total,
                           p["fairness_weight"])
-    target = private_targets(overall, weight, sees, aware)
+    target = private_targets(overall, weight, sees, aware, trust)
     if len(pledged) > 1:  # several missions: i sees j where i itself is deployed
         per_mission = reliability(pledged, delivered_value, fair_value, p["fairness_weight"])
         given = delivered_value.sum(axis=0)

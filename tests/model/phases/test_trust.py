@@ -24,7 +24,7 @@ def test_trust_update_stays_in_unit_interval_and_moves_towards_what_was_seen(t, 
                                                                          asym):
     np.fill_diagonal(t, 0)
     before = t.copy()
-    target = private_targets(rel, np.ones(5), sees, ~np.eye(5, dtype=bool))
+    target = private_targets(rel, np.ones(5), sees, ~np.eye(5, dtype=bool), t)
     updated = update_trust(t, target, rate, asym)
     assert (t == before).all()  # the input is left as it was
     assert ((updated >= 0) & (updated <= 1)).all()
@@ -34,7 +34,7 @@ def test_trust_update_stays_in_unit_interval_and_moves_towards_what_was_seen(t, 
 
 def test_trust_is_lost_faster_than_it_is_gained():
     trust = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
-    target = np.array([[np.nan, 0.0, np.nan], [1.0, np.nan, np.nan], [1.0, 0.0, np.nan]])
+    target = np.array([[0.0, 0.0, 0.5], [1.0, 0.0, 0.5], [1.0, 0.0, 0.0]])  # 0.5: unseen
     updated = update_trust(trust, target, 0.2, 2.0)
     assert updated[2, 0] == pytest.approx(0.6) and updated[2, 1] == pytest.approx(0.3)
     assert updated[0, 2] == 0.5  # nothing seen: unchanged
@@ -44,11 +44,12 @@ def test_observers_who_saw_differ_from_those_who_suspect():
     reliability = np.array([1.0, 0.2, 1.0, 1.0])
     sees = np.zeros((4, 4), dtype=bool)
     sees[0, 1] = True  # only 0 saw 1's shortfall
-    target = private_targets(reliability, np.ones(4), sees, ~np.eye(4, dtype=bool))
+    trust = np.full((4, 4), 0.8) * ~np.eye(4, dtype=bool)
+    target = private_targets(reliability, np.ones(4), sees, ~np.eye(4, dtype=bool), trust)
     assert target[0, 1] == pytest.approx(0.2)
     # 2 saw nobody: it suspects each of 0, 1, 3 of their pooled reliability
     assert target[2, [0, 1, 3]] == pytest.approx([2.2 / 3] * 3)
-    updated = update_trust(np.full((4, 4), 0.8) * ~np.eye(4, dtype=bool), target, 0.5, 1.0)
+    updated = update_trust(trust, target, 0.5, 1.0)
     assert updated[:, 1].std() > 0  # trust in the same partner differs between observers
 
 
