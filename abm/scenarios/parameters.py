@@ -224,6 +224,10 @@ _P = [
        "Article 19: the contributions due for two full years), and the most a cycle's bill "
        "counts, in cycles of the member's assessment.",
        group="institutions"),
+    _p("vote_worth", 2.0, 0.0, 10.0, "cycles of assessment",
+       "What a member's vote in the organisation's other business (budgets, elections) is "
+       "worth to it per cycle, in cycles of its assessment; lost, with its voice on the "
+       "mandates, under `vote_suspension`.", group="institutions"),
     _p("reimbursement", 0.0, 0.0, 1e6, "USD/soldier/cycle",
        "Payment to a nation per soldier deployed (UN rate: 17,136 a year).", group="institutions"),
     _p("private_benefit", 0.0, 0.0, 1.0, "share of cost",

@@ -235,6 +235,57 @@ def test_article_19_takes_the_vote_from_chronic_non_payers_not_from_late_payers(
     assert np.mean(paid_suspended) < np.mean(paid_others) - 0.2
 
 
+def test_article_19_deters_arrears_more_as_the_vote_is_worth_more():
+    """A member about to lose its vote pays to keep it when the vote, times the chance it has
+    learned that arrears are seen, is worth more than the payment: the assessments left
+    unpaid fall as the vote is worth more, and lie below those of the same rules without
+    Article 19 (without its vote in other business, the suspension hardly deters)."""
+    def arrears(**rules):
+        return np.mean([run("peacekeeping", seed=s, steps=30, **rules).model.state.arrears.sum()
+                        for s in range(8)])
+    without = arrears(vote_suspension=False)
+    mandates_only, default, high = (arrears(vote_worth=w) for w in (0.0, 2.0, 4.0))
+    assert high < default < mandates_only
+    assert default < 0.8 * without and high < 0.6 * without
+
+
+def test_public_reports_make_observers_agree_on_a_partner():
+    """What the organisation publishes every member sees, so the trust that different
+    observers place in the same partner spreads less (docs/ODD.md, section 7.9)."""
+    def spread(public):
+        out = []
+        for seed in SEEDS:
+            model = run("peacekeeping", seed=seed, steps=30, public_reports=public).model
+            trust = np.where(np.eye(model.n, dtype=bool), np.nan, model.state.trust)
+            out.append(np.nanmean(np.nanstd(trust, axis=0)))
+        return np.mean(out)
+    assert spread(True) < spread(False) - 0.005
+
+
+def test_regional_trust_is_a_prior_that_experience_washes_out():
+    def in_region_lead(prior, steps):
+        leads = []
+        for seed in SEEDS:
+            model = run(seed=seed, steps=steps, regional_trust=prior).model
+            region = np.asarray(model.region)
+            same = (region[:, None] == region[None, :]) & ~np.eye(model.n, dtype=bool)
+            leads.append(model.state.trust[same].mean()
+                         - model.state.trust[region[:, None] != region[None, :]].mean())
+        return np.mean(leads)
+    early = in_region_lead(0.3, 3)
+    assert early > in_region_lead(0.0, 3) + 0.05
+    assert in_region_lead(0.3, 40) < early / 4
+
+
+def test_a_later_hump_peak_raises_what_the_hump_shaped_subjects_give():
+    def hump_types_early(peak):
+        frames = [run("public_goods_lab", seed=s, steps=2, hump_peak=peak).nation_frame
+                  for s in SEEDS]
+        return np.mean([f.loc[f["strategy"] == "hump", "contribution_pct"].mean()
+                        for f in frames])
+    assert hump_types_early(0.5) > hump_types_early(0.2) + 8
+
+
 @pytest.mark.xfail(strict=True, reason="issue 11: with punishment, strangers end above partners "
                    "(82 % against 63 % of the endowment at period 10): among partners antisocial "
                    "punishment keeps falling on the same high contributors, who learn that giving "

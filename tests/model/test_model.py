@@ -76,7 +76,7 @@ def scripted(model):
 @pytest.mark.parametrize(("preset", "params", "seed", "exercised"), [
     ("trust_collapse", {"rejoin": True, "n_missions": 2, "mission_duration": 4,
                         "vote_suspension": True, "burden_rule": "assessed",
-                        "exit_trust": 0.35}, 2,
+                        "exit_trust": 0.35}, 1,
      ("exits", "rejoins")),
     ("public_goods_lab", {"rematch": False, "exit_patience": 1, "exit_payoff": 1.2,
                           "n_nations": 40}, 1, ("exits",)),  # groups formed once

@@ -135,7 +135,7 @@ def pledge(conference: Conference, terms: Terms, mandates: Mandates, missions: M
                               capacity[:, FUNDS], state.played)
     if p["vote_suspension"]:
         offers = keep_the_vote(offers, terms, state.arrears, p["arrears_limit"],
-                               capacity[:, FUNDS], state.detection_belief,
+                               p["vote_worth"], capacity[:, FUNDS], state.detection_belief,
                                mandates.participating, state.played)
     accepted, total = trim_to_requirement(offers, missions.requirement)
     return Pledges(accepted, total, funds_pledged)
@@ -215,15 +215,17 @@ def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limi
 
 
 def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: float,
-                  funds_capacity: np.ndarray, detection: np.ndarray,
+                  worth: float, funds_capacity: np.ndarray, detection: np.ndarray,
                   participating: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
     """Funds offers raised, under Article 19, where a member pays to keep its vote.
 
     A member whose offer would leave its arrears at ``limit`` cycles of its assessment pays
     its assessment and enough of its arrears to fall below ``limit`` - 1 cycles of it, as
     members in arrears do at the UN to keep or regain the vote, if the vote (the value its
-    voice on the mandates is worth this cycle, times the chance it has learned that arrears
-    are seen) is worth more to it than the payment's net cost; otherwise it lets the vote go.
+    voice on the mandates is worth this cycle, plus ``worth`` cycles of its assessment for
+    its vote in the organisation's other business, times the chance it has learned that
+    arrears are seen) is worth more to it than the payment's net cost; otherwise it lets the
+    vote go.
     The rule is written and known; whether arrears are seen is learned."""
     owed_by_mission, owed = terms.dues, terms.assessment
     planned = offers[:, :, FUNDS].sum(axis=0)
@@ -241,7 +243,7 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
     # its value that comes back to the giver through the missions.
     net = ((terms.net_cost[:, :, FUNDS] - terms.own_return * terms.unit_cost[:, :, FUNDS])
            * split).sum(axis=0)
-    vote = detection * terms.voice.sum(axis=0)
+    vote = detection * (terms.voice.sum(axis=0) + worth * owed)
     pays = (at_risk & ~over_the_limit(arrears + owed - required, owed, limit)
             & (vote > extra * np.maximum(net, 0.0)))
     if not pays.any():

@@ -168,17 +168,17 @@ def test_article_19_a_member_pays_to_keep_its_vote_only_when_the_vote_is_worth_i
     terms = replace(terms, voice=voice)
     offers, arrears = terms.fair * 0.5, 1.8 * owed
     capacity, everyone = world.capacity[:, FUNDS], np.ones(4, dtype=bool)
-    out = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.ones(4), everyone, {})
+    out = keep_the_vote(offers, terms, arrears, 2.0, 0.0, capacity, np.ones(4), everyone, {})
     left = arrears + owed - out[:, :, FUNDS].sum(axis=0)
     np.testing.assert_allclose(left[:2], owed[:2])
     np.testing.assert_array_equal(out[:, 2:], offers[:, 2:])
     np.testing.assert_array_equal(out[:, :, 1:], offers[:, :, 1:])  # money only
     # Whether arrears are seen is learned: a member sure they are not pays nothing more.
-    unseen = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.zeros(4), everyone, {})
+    unseen = keep_the_vote(offers, terms, arrears, 2.0, 0.0, capacity, np.zeros(4), everyone, {})
     np.testing.assert_array_equal(unseen, offers)
     # Nobody pays for a vote its arrears do not threaten, nor for a nation a person plays.
-    safe = keep_the_vote(offers, terms, 0.2 * owed, 2.0, capacity, np.ones(4), everyone, {})
-    played = keep_the_vote(offers, terms, arrears, 2.0, capacity, np.ones(4), everyone,
+    safe = keep_the_vote(offers, terms, 0.2 * owed, 2.0, 0.0, capacity, np.ones(4), everyone, {})
+    played = keep_the_vote(offers, terms, arrears, 2.0, 0.0, capacity, np.ones(4), everyone,
                            {0: np.zeros(3), 1: np.zeros(3)})
     np.testing.assert_array_equal(safe, offers)
     np.testing.assert_array_equal(played, offers)
