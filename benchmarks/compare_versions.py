@@ -2,10 +2,12 @@
 tree and an earlier commit, in alternating fresh processes so that both see the same machine
 state. Prints each version's median of per-process medians and their ratio.
 
-    python benchmarks/compare_versions.py 479f89d --rounds 8
+    .venv/bin/python benchmarks/compare_versions.py 479f89d --rounds 16
 
-The earlier commit is checked out in a temporary git worktree (removed afterwards) and
-imported ahead of the installed package; nothing is written under ``results/``.
+It needs a git checkout (not a source archive). The earlier commit is checked out in a
+temporary git worktree (removed afterwards) and imported ahead of the installed package;
+nothing is written under ``results/``. A bad revision or a failing run ends in a one-line
+error (exit 2), with the child's own error output when a run fails.
 """
 
 from __future__ import annotations
@@ -42,21 +44,41 @@ print(statistics.median(once(seed) for seed in range(runs)))
 
 
 def time_tree(tree: Path, runs: int) -> float:
-    out = subprocess.run([sys.executable, "-c", TIMER, str(tree), str(runs)], check=True,
+    out = subprocess.run([sys.executable, "-c", TIMER, str(tree), str(runs)],
                          capture_output=True, text=True, cwd=tempfile.gettempdir())
+    if out.returncode:
+        sys.stderr.write(out.stderr)
+        print(f"compare_versions: the run of {tree} failed (its errors above)",
+              file=sys.stderr)
+        raise SystemExit(2)
     return float(out.stdout.split()[-1])
+
+
+def at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
+    return value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("commit", help="the earlier version (any git revision)")
-    parser.add_argument("--rounds", type=int, default=8, help="alternations (default 8)")
-    parser.add_argument("--runs", type=int, default=25, help="runs per process (default 25)")
+    parser.add_argument("--rounds", type=at_least_one, default=8,
+                        help="alternations (default 8)")
+    parser.add_argument("--runs", type=at_least_one, default=25,
+                        help="runs per process (default 25)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         earlier = Path(scratch) / "earlier"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
-                        str(earlier), args.commit], check=True)
+        added = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach",
+                                "--quiet", str(earlier), args.commit],
+                               capture_output=True, text=True)
+        if added.returncode:
+            reason = (added.stderr.strip().splitlines() or ["git worktree add failed"])[-1]
+            print(f"compare_versions: cannot check out {args.commit!r}: {reason}",
+                  file=sys.stderr)
+            raise SystemExit(2)
         try:
             times: dict[str, list[float]] = {"earlier": [], "this": []}
             for _ in range(args.rounds):
