@@ -55,7 +55,10 @@ def time_tree(tree: Path, runs: int) -> float:
 
 
 def at_least_one(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
     return value

@@ -103,6 +103,28 @@ def test_the_kept_caches_equal_making_them_every_cycle(monkeypatch, preset, para
     pd.testing.assert_frame_equal(expected[1], actual[1], check_exact=True)
 
 
+def test_article_19_the_vote_at_stake_deters_reneging_by_its_worth():
+    """Under Article 19, a member whose arrears would reach the limit if it paid nothing
+    expects to lose, per unit withheld, its vote per unit of its fair share (its voice plus
+    ``vote_worth`` assessments), times the chance it has learned that arrears are seen."""
+    models = [CoalitionModel.from_preset("peacekeeping", rng=1, vote_worth=worth)
+              for worth in (0.0, 3.0)]
+    for model in models:
+        model.run_for(1)  # (no arrears yet: both runs are the same so far)
+    plain, worthy = models
+    np.testing.assert_array_equal(plain.state.detection_belief, worthy.state.detection_belief)
+    terms = plain._negotiated.terms
+    for model in models:
+        model.state.arrears = np.where(np.arange(model.n) % 2 == 0, 1.5, 0.5) * terms.assessment
+    at_stake = (np.arange(plain.n) % 2 == 0) & (terms.assessment > 0)
+    extra = worthy.deterrent() - plain.deterrent()
+    expected = (plain.state.detection_belief * 3.0 * terms.assessment
+                / np.maximum(terms.fair_total, 1e-300))
+    np.testing.assert_allclose(extra[at_stake], expected[at_stake], rtol=1e-12)
+    np.testing.assert_array_equal(extra[~at_stake], 0.0)
+    assert at_stake.sum() > 5 and (expected[at_stake] > 0).all()
+
+
 def test_exits_and_ended_missions_drop_the_kept_negotiation():
     # (Without Article 19: a vote suspended or restored also drops it.)
     model = CoalitionModel.from_preset("peacekeeping", rng=1, vote_suspension=False)

@@ -147,6 +147,28 @@ def test_dues_are_the_funds_shares_of_the_launched_missions_a_nation_takes_part_
             assert (mandates.part == (mandates.pool & mandates.launched[:, None])).all()
 
 
+def test_article_19_the_vote_in_other_business_makes_a_member_pay():
+    """With no voice on the mandates, only the worth of its vote in the organisation's other
+    business (``worth`` cycles of its assessment, times the chance it has learned arrears are
+    seen) can make a member pay: it pays when that beats the payment's net cost, not below."""
+    world, terms, owed = article_19_terms()
+    terms = replace(terms, voice=np.zeros_like(terms.voice))
+    offers, arrears = terms.fair * 0.5, 1.8 * owed
+    capacity, everyone = world.capacity[:, FUNDS], np.ones(4, dtype=bool)
+    nothing = keep_the_vote(offers, terms, arrears, 2.0, 0.0, capacity, np.ones(4),
+                            everyone, {})
+    np.testing.assert_array_equal(nothing, offers)
+    paid = keep_the_vote(offers, terms, arrears, 2.0, 10.0, capacity, np.ones(4), everyone, {})
+    money = paid[:, :, FUNDS].sum(axis=0)
+    np.testing.assert_allclose((arrears + owed - money)[:3], owed[:3])
+    assert money[3] == pytest.approx(capacity[3])  # the poorest pays what its means allow
+    # The same worth, discounted by a learned chance of being seen of 1 %, is not enough,
+    # except for nation 0, whose own return on money exceeds its cost (any vote tips it).
+    unlikely = keep_the_vote(offers, terms, arrears, 2.0, 10.0, capacity, np.full(4, 0.01),
+                             everyone, {})
+    np.testing.assert_array_equal(unlikely[:, 1:], offers[:, 1:])
+
+
 def test_a_member_giving_beyond_its_assessment_is_not_billed_on_top():
     """What a member gives beyond its assessment pays its arrears off (``carry_arrears``):
     it pays the larger of its plan and its bill, not both."""
