@@ -371,7 +371,9 @@ def trim_to_requirement(pledge: np.ndarray, requirement: np.ndarray
     if not over.any():
         return pledge, total
     # requirement / total where over, else total / total: 1 (or 0 / tiny where nothing was
-    # pledged, and so scales nothing); money is kept.
+    # pledged, and so scales nothing); money is kept. Pledges are never negative (the
+    # conference clips them at 0); a total below _TINY would be scaled by total / _TINY,
+    # a change no run can see.
     scale = np.minimum(requirement, total) / np.maximum(total, _TINY)
     scale[:, FUNDS] = 1.0
     return pledge * scale[:, None, :], total * scale
