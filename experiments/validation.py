@@ -466,7 +466,7 @@ FITTED = pd.DataFrame([
     ("UN: funds from the rich, troops from the poorer, top payers, top troop contributors",
      "UN 2019-21 scale; May 2023 contributors",
      "out of sample: the assessed scale's ceiling and income adjustment are the written rules, "
-     "not fitted"),
+     "not fitted; `vote_worth` (Article 19) is a judgement, not fitted to any data"),
 ], columns=["check", "data", "status"])
 
 
