@@ -322,14 +322,13 @@ class CoalitionModel(mesa.Model):
         p, state = self.p, self.state
         vote = None
         if p["vote_suspension"] and self._negotiated is not None:
-            # The vote (its voice on the mandates and ``vote_worth`` cycles of assessment),
-            # per unit of the fair share, for the members whose arrears would reach the
-            # limit if they paid nothing this cycle.
+            # The vote (``pledging.vote_value``), per unit of the fair share, for the members
+            # whose arrears would reach the limit if they paid nothing this cycle.
             terms = self._negotiated.terms
             at_stake = accountability.over_the_limit(state.arrears + terms.assessment,
                                                      terms.assessment, p["arrears_limit"])
-            worth = over_missions(terms.voice) + p["vote_worth"] * terms.assessment
-            vote = worth * inverse(terms.fair_total) * at_stake
+            vote = (pledging.vote_value(terms, p["vote_worth"]) * inverse(terms.fair_total)
+                    * at_stake)
         return delivery.deterrent(state.detection_belief, p["sanction_rate"],
                                   state.penalty_belief if p["peer_punishment"] else None, vote)
 

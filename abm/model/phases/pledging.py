@@ -214,6 +214,13 @@ def bill_arrears(offers: np.ndarray, owed: np.ndarray, arrears: np.ndarray, limi
     return offers
 
 
+def vote_value(terms: Terms, worth: float) -> np.ndarray:
+    """(n,) What its vote is worth to each member this cycle, all of which Article 19 takes:
+    its voice on the mandates plus ``worth`` cycles of its assessment for its vote in the
+    organisation's other business (``vote_worth``)."""
+    return terms.voice.sum(axis=0) + worth * terms.assessment
+
+
 def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: float,
                   worth: float, funds_capacity: np.ndarray, detection: np.ndarray,
                   participating: np.ndarray, played: dict[int, np.ndarray]) -> np.ndarray:
@@ -221,11 +228,9 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
 
     A member whose offer would leave its arrears at ``limit`` cycles of its assessment pays
     its assessment and enough of its arrears to fall below ``limit`` - 1 cycles of it, as
-    members in arrears do at the UN to keep or regain the vote, if the vote (the value its
-    voice on the mandates is worth this cycle, plus ``worth`` cycles of its assessment for
-    its vote in the organisation's other business, times the chance it has learned that
-    arrears are seen) is worth more to it than the payment's net cost; otherwise it lets the
-    vote go.
+    members in arrears do at the UN to keep or regain the vote, if the vote (``vote_value``,
+    times the chance it has learned that arrears are seen) is worth more to it than the
+    payment's net cost; otherwise it lets the vote go.
     The rule is written and known; whether arrears are seen is learned."""
     owed_by_mission, owed = terms.dues, terms.assessment
     planned = offers[:, :, FUNDS].sum(axis=0)
@@ -243,7 +248,7 @@ def keep_the_vote(offers: np.ndarray, terms: Terms, arrears: np.ndarray, limit: 
     # its value that comes back to the giver through the missions.
     net = ((terms.net_cost[:, :, FUNDS] - terms.own_return * terms.unit_cost[:, :, FUNDS])
            * split).sum(axis=0)
-    vote = detection * (terms.voice.sum(axis=0) + worth * owed)
+    vote = detection * vote_value(terms, worth)
     pays = (at_risk & ~over_the_limit(arrears + owed - required, owed, limit)
             & (vote > extra * np.maximum(net, 0.0)))
     if not pays.any():
