@@ -64,8 +64,28 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true",
                      help="replace the four files of a different run in --out (never other "
                           "files)")
-    sweep = sub.add_parser("sweep", help="run an experiment script's parameter sweep")
-    sweep.add_argument("script", help="an experiment script, e.g. experiments/free_riding.py")
+    sweep = sub.add_parser(
+        "sweep", help="run a parameter sweep: an experiment script, a study file, or --vary",
+        description="Run a parameter sweep: an experiment script (experiments/*.py), a study "
+                    "file (*.toml; schema in abm/experiments/study.py and the README), or "
+                    "factors given with --vary.")
+    sweep.add_argument("script", nargs="?", default=None,
+                       help="an experiment script (e.g. experiments/free_riding.py) or a study "
+                            "file (e.g. study.toml); omit it to sweep the --vary factors")
+    sweep.add_argument("--preset", default=None, help="with --vary: the scenario (default "
+                                                      "'default')")
+    sweep.add_argument("--vary", action="append", default=[], metavar="NAME=LEVELS",
+                       help="with no script: a factor, as name=v1,v2,... or name=low:high:n "
+                            "(repeatable; all combinations are run)")
+    sweep.add_argument("--replicates", type=_integer("replicates", 1), default=None,
+                       help="with --vary: runs per design point (default 1)")
+    sweep.add_argument("--steps", type=_integer("steps", 1), default=None,
+                       help="with --vary: cycles per run (default: the preset's)")
+    sweep.add_argument("--seed", type=_integer("seed", 0), default=None,
+                       help="with --vary: the experiment seed (default 0)")
+    sweep.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="NAME=VALUE", help="with --vary: a parameter fixed for every "
+                                                  "run (repeatable)")
     add_sweep_options(sweep)
     app = sub.add_parser("app", help="serve the classroom app in the browser")
     app.add_argument("--port", type=_integer("port", 1), default=8765,
@@ -113,11 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "app":
             return _app(args)
         elif args.command == "sweep":
-            from .experiments.scripts import run_script
-
-            return run_script(args.script, quick=args.quick, out=args.out,
-                              workers=args.workers, dask=args.dask, progress=args.progress,
-                              retry_failed=args.retry_failed, csv=args.csv)
+            return _sweep(args)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
@@ -127,6 +143,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 def script_main(path: str, argv: Sequence[str] | None = None) -> int:
     """``python experiments/<name>.py [options]``: the same as ``coalition sweep <script>``."""
     return main(["sweep", path, *(sys.argv[1:] if argv is None else argv)])
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    """A script's sweep and analysis, or a declarative study's sweep and summary."""
+    from .experiments.scripts import run_script, run_study
+    from .experiments.study import load_study, vary
+
+    options = dict(out=args.out, workers=args.workers, dask=args.dask, progress=args.progress,
+                   retry_failed=args.retry_failed, csv=args.csv)
+    cli_only = {"--vary": args.vary, "--preset": args.preset, "--replicates": args.replicates,
+                "--steps": args.steps, "--seed": args.seed, "--set": args.overrides}
+    given = [flag for flag, value in cli_only.items() if value not in (None, [])]
+    if args.script is None:
+        if not args.vary:
+            raise ParameterError("sweep: nothing to run, expected a script, a study file or "
+                                 "at least one --vary name=levels")
+        if args.quick:
+            raise ParameterError("--quick: got --vary factors, expected an experiment script "
+                                 "(only a script has a quick mode)")
+        study = vary(args.preset or "default", args.vary,
+                     replicates=args.replicates or 1, seed=args.seed or 0, steps=args.steps,
+                     fixed=_overrides(args.overrides))
+        return run_study(study, **options)
+    if given:
+        raise ParameterError(f"{given[0]}: got a script or study file too, expected the "
+                             "factors and settings in the file or on the command line, not "
+                             "both")
+    if args.script.endswith(".toml"):
+        if args.quick:
+            raise ParameterError("--quick: got a study file, expected an experiment script "
+                                 "(a study file has no quick mode: write a smaller one)")
+        return run_study(load_study(args.script), **options)
+    if not args.script.endswith(".py"):
+        raise ParameterError(f"script: got {args.script!r}, expected an experiment script "
+                             "(.py) or a study file (.toml)")
+    return run_script(args.script, quick=args.quick, **options)
 
 
 def _run(args: argparse.Namespace) -> int:

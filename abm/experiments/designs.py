@@ -209,3 +209,50 @@ class SobolSample(Design):
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "ranges": self.ranges, "base": self.base,
                 "sample_seed": self.seed}
+
+
+class MorrisSample(Design):
+    """Morris's elementary-effects trajectories (SALib), for screening many parameters:
+    ``trajectories`` x (D + 1) points for D parameters, on a grid of ``levels`` levels.
+
+    >>> MorrisSample({"monitoring": (0.0, 1.0), "mpcr": (0.1, 2.0)}, trajectories=4).size
+    12
+    """
+
+    def __init__(self, ranges: Mapping[str, tuple[float, float]], trajectories: int,
+                 levels: int = 4, replicates: int = 1, seed: int = 0) -> None:
+        super().__init__(replicates)
+        self.ranges, self.trajectories, self.levels, self.seed = (dict(ranges), trajectories,
+                                                                  levels, seed)
+        _check_ranges(self.ranges)
+        if trajectories < 2:
+            raise ParameterError(f"trajectories: got {trajectories}, expected an integer >= 2")
+        if levels < 2 or levels % 2:
+            raise ParameterError(f"levels: got {levels}, expected an even integer >= 2")
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition (for the analysis)."""
+        return {"num_vars": len(self.ranges), "names": list(self.ranges),
+                "bounds": [list(b) for b in self.ranges.values()]}
+
+    def samples(self) -> np.ndarray:
+        from SALib.sample import morris
+
+        return morris.sample(self.problem, self.trajectories, num_levels=self.levels,
+                             seed=self.seed)
+
+    def points(self) -> Iterator[dict[str, Any]]:
+        names = list(self.ranges)
+        for row in self.samples():
+            yield {name: int(round(v)) if PARAMETERS[name].kind is int else float(v)
+                   for name, v in zip(names, row.tolist(), strict=True)}
+
+    @property
+    def size(self) -> int:
+        return self.trajectories * (len(self.ranges) + 1)
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "ranges": self.ranges,
+                "trajectories": self.trajectories, "levels": self.levels,
+                "sample_seed": self.seed}

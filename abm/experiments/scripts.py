@@ -1,4 +1,5 @@
-"""Experiment scripts: load one, run its sweep, then its analysis.
+"""Run a sweep from the command line: an experiment script (its sweep, then its analysis) or
+a declarative study (``study.py``: its sweep, then its summary).
 
 A script in ``experiments/`` defines ``experiment(quick: bool) -> Experiment`` and
 ``analyse(experiment, out: Path, quick: bool) -> None`` (figures and a README in ``out``), and
@@ -15,7 +16,8 @@ from types import ModuleType
 
 from ..scenarios.parameters import ParameterError
 from .executors import make_executor
-from .sweep import run_sweep
+from .study import Study
+from .sweep import Experiment, run_sweep
 
 
 def load_script(path: str | Path) -> ModuleType:
@@ -38,6 +40,26 @@ def run_script(path: str | Path, *, quick: bool = False, out: str | Path | None 
     module = load_script(path)
     experiment = module.experiment(quick)
     out = Path(out or f"results/{experiment.name}")
+    status = _sweep(experiment, out, workers, dask, progress, retry_failed, csv)
+    if status == 0 and callable(getattr(module, "analyse", None)):
+        module.analyse(experiment, out, quick)
+        print(f"analysis written to {out}")
+    return status
+
+
+def run_study(study: Study, *, out: str | Path | None = None, workers: int | None = None,
+              dask: str | bool | None = None, progress: bool = True,
+              retry_failed: bool = False, csv: bool = True) -> int:
+    """Run a declarative study's sweep (``study.py``), then write its ``summary.csv``."""
+    out = Path(out or f"results/{study.experiment.name}")
+    status = _sweep(study.experiment, out, workers, dask, progress, retry_failed, csv)
+    if status == 0:
+        print(f"summary written to {study.summarise(out)}")
+    return status
+
+
+def _sweep(experiment: Experiment, out: Path, workers: int | None, dask: str | bool | None,
+           progress: bool, retry_failed: bool, csv: bool) -> int:
     try:
         executor, workers, backend, close = make_executor(workers, dask)
     except (OSError, TimeoutError) as err:
@@ -54,7 +76,4 @@ def run_script(path: str | Path, *, quick: bool = False, out: str | Path | None 
     finally:
         close()
     print(report.line())
-    if callable(getattr(module, "analyse", None)):
-        module.analyse(experiment, out, quick)
-        print(f"analysis written to {out}")
     return 0

@@ -64,6 +64,17 @@ class Experiment:
                 raise ParameterError(f"series: unknown column {unknown[0]!r}, expected model "
                                      "frame columns")
 
+    def check(self) -> None:
+        """Validate every design point before anything runs: a bad value anywhere in the
+        design is one line naming the point and the field, not a failure after hours."""
+        base = preset_params(self.preset, None)
+        for point, values in enumerate(self.design.points()):
+            try:
+                validate({**base, **self.fixed, **values})
+            except ParameterError as err:
+                shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
+                raise ParameterError(f"design point {point} ({shown}): {err}") from None
+
     def specs(self) -> Iterator[RunSpec]:
         """Every run of the experiment, lazily, each with its validated parameters and key."""
         for point, values in enumerate(self.design.points()):
@@ -175,6 +186,7 @@ def run_sweep(
     """Run every run of ``experiment`` not yet in ``out`` and write it there as it finishes."""
     from tqdm.auto import tqdm
 
+    experiment.check()  # before the progress bar: nothing runs if any point is invalid
     out = Path(out)
     runs_dir, steps_dir = out / "runs", out / "steps"
     for stale in itertools.chain(runs_dir.glob(".*.tmp"), steps_dir.glob(".*.tmp")):
