@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .scenarios.parameters import PARAMETERS, ParameterError, parse_value
 from .scenarios.presets import DESCRIPTIONS, presets
@@ -87,6 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="NAME=VALUE", help="with --vary: a parameter fixed for every "
                                                   "run (repeatable)")
     add_sweep_options(sweep)
+    found = sub.add_parser(
+        "discover", help="scenario discovery: the parameter ranges where an outcome happens",
+        description="PRIM boxes (EMA Workbench) over a sweep's runs: the ranges of the varied "
+                    "parameters where a condition on an outcome holds, with coverage and "
+                    "density, and the peeling trade-off drawn.")
+    found.add_argument("folder", help="a sweep's results folder (holding runs/)")
+    found.add_argument("--where", required=True, metavar="CONDITION",
+                       help="an outcome column of the runs table, a comparison and a number, "
+                            "e.g. \"retention < 0.5\"")
+    found.add_argument("--boxes", type=_integer("boxes", 1), default=2,
+                       help="most boxes to find (default 2)")
+    found.add_argument("--min-coverage", type=float, default=0.5,
+                       help="on each peeling trajectory, the densest box keeping at least this "
+                            "share of the cases still to explain (default 0.5)")
+    found.add_argument("--figure", default=None,
+                       help="where to draw the peeling trade-off (default FOLDER/discover-"
+                            "<condition>.png)")
     app = sub.add_parser("app", help="serve the classroom app in the browser")
     app.add_argument("--port", type=_integer("port", 1), default=8765,
                      help="port (default 8765)")
@@ -134,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _app(args)
         elif args.command == "sweep":
             return _sweep(args)
+        elif args.command == "discover":
+            return _discover(args)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
@@ -179,6 +199,21 @@ def _sweep(args: argparse.Namespace) -> int:
         raise ParameterError(f"script: got {args.script!r}, expected an experiment script "
                              "(.py) or a study file (.toml)")
     return run_script(args.script, quick=args.quick, **options)
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from .experiments.discovery import discover_folder, parse_condition
+
+    column, sign, value = parse_condition(args.where)
+    result = discover_folder(args.folder, args.where, min_coverage=args.min_coverage,
+                             max_boxes=args.boxes)
+    names = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}
+    default = Path(args.folder) / f"discover-{column}-{names[sign]}-{value:g}.png"
+    figure = Path(args.figure) if args.figure else default
+    print(result.report())
+    result.plot_tradeoff().savefig(figure, dpi=150)
+    print(f"peeling trade-off drawn in {figure}")
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import numpy as np
 from abm.cli import script_main
 from abm.experiments.analysis import compare, means_table, summarise, write_readme
 from abm.experiments.designs import FullFactorial
+from abm.experiments.discovery import discover
 from abm.experiments.figures import lines, phase_diagram, save_figure
 from abm.experiments.sweep import Experiment, experiment_runs
 
@@ -61,6 +62,10 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     lines(runs, "initial_trust", "trust_blocs_tail_mean", "monitoring", axes[2], "trust blocs")
     save_figure(fig, out / "cohesion_lines.png")
 
+    # Scenario discovery: the parameter ranges where fewer than half the nations stay.
+    collapse = discover(runs, "retention < 0.5")
+    save_figure(collapse.plot_tradeoff(), out / "cohesion_discovery.png")
+
     trust_levels = sorted(runs["initial_trust"].unique())
     divergences = sorted(runs["divergence"].unique())
     by_trust = summarise(runs, ["initial_trust"], list(OUTCOMES)).set_index("initial_trust")
@@ -88,6 +93,16 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
   {runs["collapsed"].mean():.0%} of runs, after a median of
   {np.median(collapse_time) if len(collapse_time) else float("nan"):.0f} cycles when it does;
   once trust falls below the exit threshold members leave in a cascade.
+
+**When coalitions fall apart** (scenario discovery: PRIM boxes over the three factors, the
+densest box keeping at least half the cases still to explain; `coalition discover
+results/cohesion --where "retention < 0.5"`):
+
+```
+{collapse.report()}
+```
+
+![PRIM peeling trajectory](cohesion_discovery.png)
 
 By initial trust:
 
