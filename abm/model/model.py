@@ -19,6 +19,7 @@ from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.population import Traits, from_frame, generate, read_nations_file
 from ..scenarios.presets import preset_params
 from . import missions as mission_rules
+from .datacollector import RecordedData
 from .missions import over_missions
 from .nation import Nation
 from .observation import co_participants, following, observation
@@ -107,6 +108,7 @@ class CoalitionModel(mesa.Model):
         # ``change``), made anew every cycle while imitation may change strategies.
         # (Measured: making them every cycle costs 2.4 % of a default run's instructions.)
         self._schedules: Schedules | None = None
+        self._collected: tuple[int, RecordedData] | None = None  # ``datacollector``
 
     def _nations(self, p: dict[str, Any]) -> Traits:
         if not p["nations_file"]:
@@ -366,6 +368,15 @@ class CoalitionModel(mesa.Model):
     payoff = _view("state", "payoff", "Last cycle's payoffs.")
 
     # --- outputs ---------------------------------------------------------------------------------
+    @property
+    def datacollector(self) -> RecordedData:
+        """Mesa's DataCollector interface over this run's records, for ``mesa.batch_run``;
+        made when asked for, and kept until the next cycle."""
+        if self._collected is None or self._collected[0] != self.steps:
+            self._collected = self.steps, RecordedData(
+                self.model_frame(), self.nation_frame(), [n.unique_id for n in self.nations])
+        return self._collected[1]
+
     def model_frame(self) -> pd.DataFrame:
         """One row per step: the coalition-level outcomes (tidy)."""
         return self.recorder.model_frame()
