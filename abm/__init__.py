@@ -12,4 +12,12 @@ from .scenarios.presets import presets
 from .version import __version__
 
 __all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "RunResult", "__version__",
-           "presets", "run"]
+           "presets", "run", "sweep"]
+
+
+def sweep(out, **options):
+    """Run a parameter sweep from Python and return its runs (``experiments.study.sweep``;
+    loaded on first use, so that ``import abm`` stays light)."""
+    from .experiments.study import sweep as run_study_sweep
+
+    return run_study_sweep(out, **options)

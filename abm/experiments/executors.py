@@ -5,9 +5,11 @@ parameters and seed, so the backend and the number of workers change nothing."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 
 
 class SerialExecutor(cf.Executor):
@@ -22,11 +24,42 @@ class SerialExecutor(cf.Executor):
         return future
 
 
+class _WorkerPool(cf.ProcessPoolExecutor):
+    """A process pool whose workers do not import the caller's script.
+
+    multiprocessing starts a worker (and the fork server) by importing the main script
+    again, so a script that starts a sweep without an ``if __name__ == "__main__"`` guard
+    would start it again in every worker. The tasks a sweep sends name only this package's
+    functions, so the workers need nothing from the script: while a task is submitted (when
+    the pool starts its processes) the main module's file is hidden from multiprocessing.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        with _main_script_hidden():
+            return super().submit(fn, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {key: main.__dict__[key] for key in ("__file__", "__spec__") if key in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None  # (multiprocessing reads it; None: no module to import by name)
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 def process_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
     """Local worker processes, forked from a server that has imported the model once."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["abm", "abm.experiments.runs"])
-    return cf.ProcessPoolExecutor(max_workers=workers or os.cpu_count(), mp_context=context)
+    return _WorkerPool(max_workers=workers or os.cpu_count(), mp_context=context)
 
 
 class DaskBackend:

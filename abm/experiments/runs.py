@@ -20,14 +20,40 @@ from ..scenarios.presets import preset_params, preset_steps
 from ..version import __version__
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
-    """What one run produced: tidy frames, a run-level summary and the model itself."""
+    """What one run produced: tidy frames, a run-level summary and the model itself.
+
+    >>> run("alliance", steps=5, seed=3)  # doctest: +ELLIPSIS
+    RunResult(alliance, seed 3, 5 cycles, 30 nations, model ...): effectiveness ..., free-riding ...
+    """
 
     model_frame: pd.DataFrame
     nation_frame: pd.DataFrame
     summary: dict[str, Any]
     model: CoalitionModel = field(repr=False)
+
+    def __repr__(self) -> str:  # one line, not the frames (a notebook shows this)
+        s, o = self.summary, self.summary["outcomes"]
+
+        def number(key: str) -> str:
+            value = o.get(key)
+            return "n/a" if value is None else f"{value:.3f}"
+        return (f"RunResult({s['preset']}, seed {s['seed']}, {s['steps']} cycles, "
+                f"{s['n_nations']} nations, model {s['model_version']}): effectiveness "
+                f"{number('effectiveness_tail_mean')}, free-riding "
+                f"{number('free_riding_rate_tail_mean')}, mean trust "
+                f"{number('mean_trust_tail_mean')} (means over the last fifth); members at "
+                f"the end {o['final_members']}/{s['n_nations']}; .model_frame "
+                f"{self.model_frame.shape[0]} x {self.model_frame.shape[1]}, .nation_frame "
+                f"{self.nation_frame.shape[0]} x {self.nation_frame.shape[1]}, .plot()")
+
+    def plot(self):
+        """The run's figure (a matplotlib Figure, as ``figure.png``): what was pledged and
+        delivered, effectiveness, trust and membership, burdens; titled with its seed."""
+        from .figures import run_figure
+
+        return run_figure(self)
 
     def write(self, out: str | Path, overwrite: bool = False) -> list[Path]:
         """Write model.csv, nations.csv, summary.json and figure.png into ``out``.

@@ -15,9 +15,8 @@ from pathlib import Path
 from types import ModuleType
 
 from ..scenarios.parameters import ParameterError
-from .executors import make_executor
 from .study import Study
-from .sweep import Experiment, run_sweep
+from .sweep import Experiment, execute
 
 
 def load_script(path: str | Path) -> ModuleType:
@@ -61,19 +60,10 @@ def run_study(study: Study, *, out: str | Path | None = None, workers: int | Non
 def _sweep(experiment: Experiment, out: Path, workers: int | None, dask: str | bool | None,
            progress: bool, retry_failed: bool, csv: bool) -> int:
     try:
-        executor, workers, backend, close = make_executor(workers, dask)
-    except (OSError, TimeoutError) as err:
-        raise ParameterError(f"dask: cannot reach the scheduler at {dask} ({err}); "
-                             "expected the address of a running Dask scheduler") from None
-    try:
-        report = run_sweep(experiment, out, executor=executor, workers=workers,
-                           progress=progress, retry_failed=retry_failed, csv=csv,
-                           backend=backend)
+        report = execute(experiment, out, workers, dask, progress, retry_failed, csv)
     except KeyboardInterrupt:
         print(f"\ninterrupted: finished runs are kept in {out}; run again to resume",
               file=sys.stderr)
         return 130
-    finally:
-        close()
     print(report.line())
     return 0

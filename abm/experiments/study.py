@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..model.reporters import RUN_OUTCOMES
 from ..scenarios.parameters import PARAMETERS, ParameterError, parse_value
@@ -53,7 +54,7 @@ from .designs import (
     ParameterSets,
     SobolSample,
 )
-from .sweep import Experiment, experiment_runs
+from .sweep import Experiment, execute, experiment_runs
 
 DESIGNS = ("full_factorial", "list", "latin_hypercube", "sobol", "morris")
 # What summary.csv reports when a study names no outcomes.
@@ -93,6 +94,33 @@ class Study:
         path = out / "summary.csv"
         summary.to_csv(path, index=False)
         return path
+
+
+def sweep(out: str | Path, *, preset: str = "default",
+          factors: Mapping[str, Sequence[Any]] | None = None,
+          design: Mapping[str, Any] | None = None, replicates: int = 1, seed: int = 0,
+          steps: int | None = None, fixed: Mapping[str, Any] | None = None,
+          workers: int | None = 1, progress: bool = True) -> pd.DataFrame:
+    """Run a sweep from Python (a script or a notebook; no ``__main__`` guard needed) and
+    return its runs, one row per run (parameters, seed, model version, outcomes).
+
+    ``factors`` gives a full factorial ({name: [levels]}); ``design`` any design, as the
+    ``[design]`` table of a study file. Results stream to ``out`` and a second call resumes.
+
+    >>> runs = sweep(tmp, preset="alliance", factors={"monitoring": [0.0, 1.0]},
+    ...              steps=3, fixed={"n_nations": 6}, progress=False)  # doctest: +SKIP
+    """
+    if (factors is None) == (design is None):
+        raise ParameterError("sweep: expected either factors or a design")
+    table = dict(design) if design is not None else {"type": "full_factorial",
+                                                     "factors": dict(factors)}
+    data = {"preset": preset, "replicates": replicates, "seed": seed,
+            "fixed": dict(fixed or {}), "design": table}
+    if steps is not None:
+        data["steps"] = steps
+    study = study_from_dict(data, Path(out).name or "sweep", source="sweep")
+    execute(study.experiment, out, workers=workers, progress=progress)
+    return experiment_runs(study.experiment, out)
 
 
 def load_study(path: str | Path) -> Study:

@@ -30,7 +30,7 @@ from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.presets import preset_params, preset_steps
 from ..version import __version__
 from .designs import Design, run_seed
-from .executors import SerialExecutor
+from .executors import SerialExecutor, make_executor
 from .store import (
     close_session,
     done_keys,
@@ -235,6 +235,26 @@ def run_sweep(
     if csv:
         export_csv(out)
     return SweepReport(out, total, len(finished), ran, failed, seconds)
+
+
+def execute(experiment: Experiment, out: str | Path, workers: int | None = None,
+            dask: str | bool | None = None, progress: bool = True, retry_failed: bool = False,
+            csv: bool = True) -> SweepReport:
+    """``run_sweep`` on the backend the options ask for (``executors.make_executor``: one
+    worker runs in this process, more in local processes, ``dask`` on a cluster), which is
+    closed afterwards."""
+    experiment.check()  # (before any worker starts)
+    try:
+        executor, workers, backend, close = make_executor(workers, dask)
+    except (OSError, TimeoutError) as err:
+        raise ParameterError(f"dask: cannot reach the scheduler at {dask} ({err}); "
+                             "expected the address of a running Dask scheduler") from None
+    try:
+        return run_sweep(experiment, out, executor=executor, workers=workers,
+                         progress=progress, retry_failed=retry_failed, csv=csv,
+                         backend=backend)
+    finally:
+        close()
 
 
 def experiment_runs(experiment: Experiment, out: str | Path) -> pd.DataFrame:

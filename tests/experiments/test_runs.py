@@ -89,3 +89,14 @@ def test_a_failed_write_leaves_the_previous_run_whole(tmp_path, monkeypatch):
 def test_a_sweep_task_cuts_the_nation_frame():
     frame = nation_table(("burden",), "alliance", {"n_nations": 4}, seed=1, steps=2)
     assert list(frame.columns) == ["step", "nation", "burden", "seed"] and len(frame) == 8
+
+
+def test_a_result_shows_in_one_line_and_plots_its_figure():
+    result = abm.run("alliance", steps=6, seed=4)
+    shown = repr(result)
+    assert "\n" not in shown and len(shown) < 300
+    assert shown.startswith("RunResult(alliance, seed 4, 6 cycles, 30 nations")
+    assert "effectiveness" in shown and "nation_frame 180 x" in shown
+    figure = result.plot()
+    assert figure.axes and "seed 4" in figure.texts[0].get_text() + "".join(
+        ax.get_title() for ax in figure.axes)

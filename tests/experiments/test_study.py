@@ -158,3 +158,23 @@ def test_a_script_experiment_is_checked_whole_before_anything_runs(tmp_path):
     with pytest.raises(ParameterError, match=r"design point 2 \(group_size=31\)"):
         run_sweep(experiment, tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_python_sweep_returns_its_runs_and_resumes(tmp_path):
+    import abm
+
+    out = tmp_path / "py"
+    runs = abm.sweep(out, preset="alliance", factors={"monitoring": [0.0, 1.0]},
+                     replicates=2, steps=3, fixed={"n_nations": 6}, progress=False)
+    assert len(runs) == 4 and set(runs["monitoring"]) == {0.0, 1.0}
+    again = abm.sweep(out, preset="alliance", factors={"monitoring": [0.0, 1.0]},
+                      replicates=2, steps=3, fixed={"n_nations": 6}, progress=False)
+    pd.testing.assert_frame_equal(runs, again)
+    sampled = abm.sweep(tmp_path / "lhs", preset="alliance", steps=3, progress=False,
+                        design={"type": "latin_hypercube", "samples": 3,
+                                "ranges": {"monitoring": [0.0, 1.0]}})
+    assert len(sampled) == 3
+    with pytest.raises(ParameterError, match="either factors or a design"):
+        abm.sweep(tmp_path / "x")
+    with pytest.raises(ParameterError, match="sweep: design.factors.monitoring: got 2"):
+        abm.sweep(tmp_path / "x", factors={"monitoring": [2]})
