@@ -17,6 +17,8 @@ import numpy as np
 
 from ..scenarios.parameters import PARAMETERS, ParameterError
 
+_SEED_MASK = (1 << 49) - 1
+
 
 def run_seed(experiment_seed: int, point: int, replicate: int, common: bool = False) -> int:
     """The seed of one run: a child of the experiment seed keyed by (point, replicate).
@@ -31,7 +33,9 @@ def run_seed(experiment_seed: int, point: int, replicate: int, common: bool = Fa
     """
     key = (replicate,) if common else (point, replicate)
     state = np.random.SeedSequence(experiment_seed, spawn_key=key).generate_state(2, np.uint32)
-    return int(state[0]) << 31 | int(state[1]) >> 1  # 63 bits: a Python int every tool accepts
+    # 49 bits: at most 15 digits, kept exactly by R's doubles and by spreadsheets (a 64-bit
+    # seed is not), and enough that a million runs share no seed but by a 1-in-1,000 chance.
+    return (int(state[0]) << 17 | int(state[1]) >> 15) & _SEED_MASK
 
 
 class Design:
@@ -53,6 +57,11 @@ class Design:
     @property
     def runs(self) -> int:
         return self.size * self.replicates
+
+    @property
+    def names(self) -> list[str]:
+        """The parameters the design varies, in the order it names them."""
+        return list(getattr(self, "ranges", {}))
 
     def describe(self) -> dict[str, Any]:
         return {"design": type(self).__name__, "points": self.size,
@@ -90,6 +99,10 @@ class FullFactorial(Design):
     def size(self) -> int:
         return math.prod(len(v) for v in self.factors.values())
 
+    @property
+    def names(self) -> list[str]:
+        return list(self.factors)
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "factors": self.factors}
 
@@ -108,6 +121,10 @@ class ParameterSets(Design):
     @property
     def size(self) -> int:
         return len(self.sets)
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(k for point in self.sets for k in point))
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "sets": self.sets}

@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,13 @@ from ..model.reporters import RUN_OUTCOMES
 from ..scenarios.parameters import PARAMETERS
 from ..version import __version__
 
+# Run outcomes that count members, exits or cycles: integers (time_to_collapse is missing
+# where a coalition never fell below half, so they read as pandas' nullable Int64).
+COUNT_OUTCOMES = ("final_members", "total_exits", "time_to_collapse")
+# The columns runs.csv shows first, after the varied factors (then the other outcomes and
+# every parameter).
+_LEADING = ("replicate", "seed", "status")
+
 
 def run_schema() -> pa.Schema:
     """One fixed schema for every part file, so the dataset reads as one table."""
@@ -38,7 +46,7 @@ def run_schema() -> pa.Schema:
               ("seed", pa.int64()), ("model_version", pa.string()), ("preset", pa.string()),
               ("steps", pa.int64()), ("status", pa.string()), ("error", pa.string()),
               ("seconds", pa.float64())]
-    fields += [(k, pa.float64()) for k in RUN_OUTCOMES]
+    fields += [(k, pa.int64() if k in COUNT_OUTCOMES else pa.float64()) for k in RUN_OUTCOMES]
     fields += [(p.name, kinds[p.kind]) for p in PARAMETERS.values()]
     return pa.schema(fields)
 
@@ -75,6 +83,7 @@ def load_runs(out: str | Path) -> pd.DataFrame:
     if not folder.is_dir() or not any(folder.glob("*.parquet")):
         return pd.DataFrame(columns=run_schema().names)
     frame = pq.read_table(folder, schema=run_schema()).to_pandas()
+    frame = frame.astype({name: "Int64" for name in COUNT_OUTCOMES})
     return frame.drop_duplicates("key", keep="last").reset_index(drop=True)
 
 
@@ -85,9 +94,13 @@ def load_series(out: str | Path) -> pd.DataFrame:
     return pq.read_table(folder).to_pandas()
 
 
-def export_csv(out: Path) -> Path:
-    """runs.csv beside the Parquet dataset, for R and spreadsheet users (written aside first)."""
+def export_csv(out: Path, factors: Sequence[str] = ()) -> Path:
+    """runs.csv beside the Parquet dataset, for R and spreadsheet users (written aside first):
+    the varied ``factors`` first, then replicate, seed, status and the outcomes, then the
+    rest (identity, timing, every parameter)."""
     frame = load_runs(out).sort_values(["point", "replicate"], kind="stable")
+    first = [*factors, *(c for c in (*_LEADING, *RUN_OUTCOMES) if c not in factors)]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
     target = out / "runs.csv"
     tmp = out / ".runs.csv.tmp"
     frame.to_csv(tmp, index=False)

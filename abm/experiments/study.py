@@ -78,10 +78,7 @@ class Study:
     @property
     def factors(self) -> list[str]:
         """The parameters the design varies, in the order it names them."""
-        design = self.experiment.design
-        if isinstance(design, ParameterSets):
-            return list(dict.fromkeys(k for point in design.sets for k in point))
-        return list(design.factors if isinstance(design, FullFactorial) else design.ranges)
+        return self.experiment.design.names
 
     def summarise(self, out: str | Path) -> Path:
         """Write ``summary.csv`` in ``out``: each outcome's mean, 95 % interval and count per

@@ -233,7 +233,7 @@ def run_sweep(
     seconds = time.perf_counter() - clock
     close_session(out, manifest, "complete", ran, failed)
     if csv:
-        export_csv(out)
+        export_csv(out, experiment.design.names)
     return SweepReport(out, total, len(finished), ran, failed, seconds)
 
 

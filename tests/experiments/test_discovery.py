@@ -72,15 +72,17 @@ def test_conditions_parse_into_column_comparison_and_number():
 
 def test_the_discover_command_prints_boxes_and_draws_the_tradeoff(tmp_path, capsys):
     out = tmp_path / "sweep"
-    assert main(["sweep", "--preset", "trust_collapse", "--vary", "initial_trust=0.1,0.9",
-                 "--vary", "monitoring=0.1,0.9", "--replicates", "5", "--steps", "12",
-                 "--set", "n_nations=12", "--out", str(out), "--no-progress",
-                 "--workers", "1"]) == 0
+    # Nobody leaves an alliance, so fewer than 10 members end a run exactly where
+    # n_nations is 6: the box must find that and leave monitoring free.
+    assert main(["sweep", "--preset", "alliance", "--vary", "n_nations=6,12",
+                 "--vary", "monitoring=0.1,0.9", "--replicates", "5", "--steps", "3",
+                 "--out", str(out), "--no-progress", "--workers", "1"]) == 0
     capsys.readouterr()
-    assert main(["discover", str(out), "--where", "mean_trust_tail_mean < 0.5"]) == 0
+    assert main(["discover", str(out), "--where", "final_members < 10"]) == 0
     printed = capsys.readouterr().out
-    assert "box 1: coverage" in printed and "<= initial_trust <=" in printed
-    assert (out / "discover-mean_trust_tail_mean-lt-0.5.png").is_file()
+    assert "box 1: coverage 1.00, density 1.00" in printed and "<= n_nations <=" in printed
+    assert "monitoring" not in printed.split("box 1")[1]
+    assert (out / "discover-final_members-lt-10.png").is_file()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for args in (["discover", str(out), "--where", "nothing < 1"],
                  ["discover", str(tmp_path / "empty"), "--where", "retention < 0.5"]):

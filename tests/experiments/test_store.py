@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pyarrow.parquet as pq
 
 from abm.experiments.store import (
@@ -40,8 +41,12 @@ def test_parts_are_written_whole_and_read_back_as_one_table(tmp_path):
     assert done_keys(runs) == {"a", "b", "c"}
     assert done_keys(runs, retry_failed=True) == {"a", "c"}
     assert sorted(load_runs(tmp_path)["key"]) == ["a", "b", "c"]
-    csv = export_csv(tmp_path)
-    assert csv.read_text().splitlines()[1].startswith("b,0,")  # sorted by point
+    table = pd.read_csv(export_csv(tmp_path, ["monitoring"]))
+    assert table["key"].tolist() == ["b", "a", "c"]  # sorted by point
+    # the varied factors first, then replicate, seed, status and the outcomes
+    assert list(table.columns[:4]) == ["monitoring", "replicate", "seed", "status"]
+    assert list(table.columns[4:4 + len(RUN_OUTCOMES)]) == list(RUN_OUTCOMES)
+    assert set(table.columns) == set(run_schema().names)
 
 
 def test_an_empty_folder_reads_as_no_runs(tmp_path):

@@ -1,0 +1,36 @@
+"""docs/outputs.md defines every column the tool writes."""
+
+import re
+from pathlib import Path
+
+import abm
+from abm.experiments.store import run_schema
+from abm.model.reporters import RUN_OUTCOMES, TAIL_OUTCOMES
+from abm.scenarios.parameters import PARAMETERS
+
+CODEBOOK = Path(__file__).resolve().parents[1] / "docs" / "outputs.md"
+
+
+def defined() -> set[str]:
+    """The names in the first cell of the codebook's table rows."""
+    names = set()
+    for line in CODEBOOK.read_text().splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    return names
+
+
+def test_every_frame_and_run_column_is_in_the_codebook():
+    result = abm.run("default", steps=2, seed=1)
+    names = defined()
+    missing = [c for c in result.model_frame.columns if c not in names]
+    missing += [c for c in result.nation_frame.columns if c not in names]
+    tail = {c for c in RUN_OUTCOMES if c.endswith("_tail_mean")}
+    missing += [c for c in RUN_OUTCOMES if c not in tail and c not in names]
+    missing += [c for c in run_schema().names
+                if c not in PARAMETERS and c not in RUN_OUTCOMES and c not in names]
+    assert not missing, f"not in docs/outputs.md: {missing}"
+    assert "<outcome>_tail_mean" in names
+    text = CODEBOOK.read_text()
+    assert all(f"`{base}`" in text for base in TAIL_OUTCOMES)
+    assert set(result.summary) <= {m for m in re.findall(r"`(\w+)`", text)}
