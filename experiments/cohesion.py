@@ -20,7 +20,7 @@ from abm.cli import script_main
 from abm.experiments.analysis import compare, means_table, summarise, write_readme
 from abm.experiments.designs import FullFactorial
 from abm.experiments.discovery import discover
-from abm.experiments.figures import lines, phase_diagram, save_figure
+from abm.experiments.figures import lines, phase_diagram, save_figure, shared_legend
 from abm.experiments.sweep import Experiment, experiment_runs
 
 OUTCOMES = {"retention": "retention", "mean_trust_tail_mean": "mean trust",
@@ -60,6 +60,7 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     lines(runs, "initial_trust", "retention", "monitoring", axes[0], "retention")
     lines(runs, "divergence", "retention", "monitoring", axes[1], "retention")
     lines(runs, "initial_trust", "trust_blocs_tail_mean", "monitoring", axes[2], "trust blocs")
+    shared_legend(fig, axes)
     save_figure(fig, out / "cohesion_lines.png")
 
     # Scenario discovery: the parameter ranges where fewer than half the nations stay.

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 from abm.cli import script_main
 from abm.experiments.analysis import compare, interval, means_table, summarise, write_readme
 from abm.experiments.designs import FullFactorial
-from abm.experiments.figures import lines, save_figure
+from abm.experiments.figures import lines, save_figure, shared_legend
 from abm.experiments.sweep import Experiment, experiment_runs
 
 OUTCOMES = {"free_riding_rate_tail_mean": "free-riding rate",
@@ -47,6 +47,7 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
         lines(runs, "inequality", outcome, "burden_rule", ax, label, style="n_nations")
         if "rho" in outcome:
             ax.axhline(0, color="grey", lw=0.8)
+    shared_legend(fig, axes)
     fig.suptitle("Free-riding by inequality, number of nations and burden-sharing rule")
     save_figure(fig, out / "free_riding.png")
 

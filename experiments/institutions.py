@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 from abm.cli import script_main
 from abm.experiments.analysis import compare, markdown_table, summarise, write_readme
 from abm.experiments.designs import FullFactorial
-from abm.experiments.figures import lines, save_figure
+from abm.experiments.figures import lines, save_figure, shared_legend
 from abm.experiments.sweep import Experiment, experiment_runs
 from abm.scenarios.parameters import validate
 from abm.scenarios.presets import preset_params
@@ -53,12 +53,14 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
     fig, axes = plt.subplots(2, 3, figsize=(15, 8), constrained_layout=True)
     for ax, (outcome, label) in zip(axes.flat, OUTCOMES.items(), strict=True):
         lines(runs, "sanction_rate", outcome, "peer_punishment", ax, label)
+    shared_legend(fig, axes)
     fig.suptitle("Sanctions and peer punishment (all reimbursement and pooled-fund levels)")
     save_figure(fig, out / "institutions_sanctions.png")
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), constrained_layout=True)
     for ax, outcome in zip(axes, ["troops_income_rho", "funds_gdp_rho",
                                   "effectiveness_tail_mean"], strict=True):
         lines(runs, "pooled_fund", outcome, "reimbursement", ax, OUTCOMES[outcome])
+    shared_legend(fig, axes)
     fig.suptitle("Reimbursement per soldier and a pooled fund: who gives what")
     save_figure(fig, out / "institutions_division_of_labour.png")
 

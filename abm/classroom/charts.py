@@ -21,13 +21,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from ..scenarios.kinds import CAPABILITIES, STRATEGIES
+from ..scenarios.kinds import CAPABILITIES, STRATEGIES, STRATEGY_COLOURS
 
 if TYPE_CHECKING:
     from .lesson import ClassroomModel
 
-STRATEGY_COLOURS = {"conditional": "#4c72b0", "free_rider": "#c44e52", "hump": "#dd8452",
-                    "unconditional": "#55a868"}
 DPI = 80  # redrawn every cycle: enough for a projector, cheap to render
 TRUST_LINE = 0.5  # mutual trust above which two nations are joined by a line
 NO_POINTS = np.empty((0, 2))

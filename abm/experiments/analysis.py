@@ -11,13 +11,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..version import __version__
 
 
 def summarise(runs: pd.DataFrame, by: Sequence[str], outcomes: Sequence[str]) -> pd.DataFrame:
-    """Mean, 95 % confidence interval (t) and count of each outcome per group (ok runs only).
+    """Mean, 95 % interval (percentile bootstrap, ``mean_interval``) and count of each
+    outcome per group (ok runs only).
 
     >>> runs = pd.DataFrame({"status": "ok", "g": [1, 1, 2, 2], "y": [1.0, 3.0, 5.0, 5.0]})
     >>> summarise(runs, ["g"], ["y"])[["g", "y_mean", "y_n"]].to_numpy().tolist()
@@ -36,18 +36,25 @@ def summarise(runs: pd.DataFrame, by: Sequence[str], outcomes: Sequence[str]) ->
     return pd.DataFrame(rows)
 
 
-def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
-    """Mean and 95 % confidence interval (t) of the values; NaN bounds for fewer than two.
+def mean_interval(values: Sequence[float], resamples: int = 2000, seed: int = 0
+                  ) -> tuple[float, float, float]:
+    """Mean and 95 % percentile-bootstrap interval of the values (seeded: the same values give
+    the same interval); NaN bounds for fewer than two. The bounds lie within the values' range,
+    so a rate's interval never leaves [0, 1]; figures draw their bands the same way.
 
-    >>> [round(v, 3) for v in mean_interval([1.0, 2.0, 3.0])]
-    [2.0, -0.484, 4.484]
+    >>> [round(v, 3) for v in mean_interval([0.0, 0.0, 0.1])]
+    [0.033, 0.0, 0.1]
     """
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     n = len(values)
-    mean = values.mean() if n else np.nan
-    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-    return float(mean), float(mean - half), float(mean + half)
+    mean = float(values.mean()) if n else np.nan
+    if n < 2:
+        return mean, np.nan, np.nan
+    draws = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+    low, high = np.percentile(values[draws].mean(axis=1), [2.5, 97.5])
+    # (a mean of equal values can differ from them in the last bit)
+    return mean, float(max(low, values.min())), float(min(high, values.max()))
 
 
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
@@ -118,7 +125,8 @@ def write_readme(out: Path, title: str, experiment: Any, runs: pd.DataFrame, qui
 Mode: {"quick" if quick else "full"} ({len(runs)} runs, {failed} failed); preset
 `{experiment.preset}`, {experiment.steps} cycles a run; experiment seed {experiment.seed};
 model version {__version__}. Outcomes are means over the last fifth of each run; brackets
-are 95 % confidence intervals over replicates. Reproduce with
+are 95 % intervals over replicates (percentile bootstrap, 2,000 resamples; bands in the
+figures likewise). Reproduce with
 `coalition sweep experiments/{experiment.name}.py{" --quick" if quick else ""}`.
 
 Design: `{design}`{"; fixed: `" + str(experiment.fixed) + "`" if experiment.fixed else ""}.

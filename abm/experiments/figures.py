@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from ..scenarios.kinds import CAPABILITIES  # noqa: E402
+from ..scenarios.kinds import CAPABILITIES, STRATEGIES, STRATEGY_COLOURS  # noqa: E402
 
 if TYPE_CHECKING:
     from .runs import RunResult
@@ -48,13 +48,13 @@ def run_figure(result: RunResult) -> plt.Figure:
     last = nations[nations["step"] == nations["step"].max()].copy()
     last["burden_pct"] = 100 * last["burden"]
     sns.scatterplot(data=last, x="gdp", y="burden_pct", hue="strategy", style="member", ax=ax,
-                    s=50)
+                    s=50, palette=STRATEGY_COLOURS, hue_order=STRATEGIES)
     ax.set_xscale("log")
     ax.set(title="Who carries the burden (last cycle)", xlabel="GDP (bn USD, log)",
            ylabel="contribution, % of GDP")
     ax.legend(fontsize=7)
-    fig.suptitle(f"{summary['preset']} - seed {summary['seed']} - {summary['steps']} cycles - "
-                 f"model {summary['model_version']}")
+    fig.suptitle(f"{summary['preset']}: one run (seed {summary['seed']}), {summary['steps']} "
+                 f"cycles, model {summary['model_version']}")
     return fig
 
 
@@ -70,16 +70,32 @@ def phase_diagram(summary: pd.DataFrame, x: str, y: str, value: str, ax: plt.Axe
 
 def lines(runs: pd.DataFrame, x: str, y: str, hue: str | None, ax: plt.Axes, label: str,
           style: str | None = None) -> None:
-    """Mean of ``y`` against ``x`` with a 95 % bootstrap band (seeded: figures reproduce)."""
+    """Mean of ``y`` against ``x`` with a 95 % percentile-bootstrap band over replicates: the
+    method of the tables (``analysis.mean_interval``: 2,000 resamples, seeded, so figures
+    reproduce and bands stay within the data's bounds)."""
     ok = runs[runs["status"] == "ok"]
     sns.lineplot(data=ok, x=x, y=y, hue=hue, style=style, ax=ax, errorbar=("ci", 95),
-                 seed=0, marker="o", palette="deep" if hue else None)
+                 n_boot=2000, seed=0, marker="o", palette="deep" if hue else None)
     ax.set(xlabel=x, ylabel=label)
 
 
+def shared_legend(fig: plt.Figure, axes) -> None:
+    """One legend for panels that share their series, outside them on the right (a legend in
+    every panel repeats itself and covers data)."""
+    axes = list(getattr(axes, "flat", axes))
+    handles, labels = axes[0].get_legend_handles_labels()
+    for ax in axes:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+    if handles:
+        fig.legend(handles, labels, loc="outside right upper", fontsize=9)
+
+
 def save_figure(fig: plt.Figure, path: Path) -> None:
-    """Write a PNG aside, then move it into place."""
-    tmp = path.with_name(f".{path.name}.tmp.png")
-    fig.savefig(tmp, dpi=110)
+    """Write the figure as PNG (200 dpi, for READMEs and slides) and PDF (vector, for papers)
+    beside it, each aside first and then moved into place."""
+    for target, options in ((path, {"dpi": 200}), (path.with_suffix(".pdf"), {})):
+        tmp = target.with_name(f".{target.name}.tmp{target.suffix}")
+        fig.savefig(tmp, **options)
+        os.replace(tmp, target)
     plt.close(fig)
-    os.replace(tmp, path)
