@@ -83,10 +83,10 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
   {divergences[-1]:g}, retention {compare(by_divergence.iloc[0], by_divergence.iloc[-1],
   "retention")}.
 - **Monitoring**: from {levels[0]:g} to {levels[-1]:g}, retention
-  {compare(by_monitoring.iloc[0], by_monitoring.iloc[-1], "retention")}. Seen shortfalls cost
-  each culprit its own trust; unseen ones are judged at the size-weighted reliability of all
-  unseen partners. Where many partners renege (this preset), exposing each of them lowers
-  average trust more than deterrence raises it, and cascades of exits follow.
+  {compare(by_monitoring.iloc[0], by_monitoring.iloc[-1], "retention")}. Monitoring moves
+  suspicion more than it changes its total: a seen shortfall costs its culprit trust, an
+  unseen one costs every unseen partner a share (judged at their pooled reliability), and
+  where many renege (this preset) either way ends in exits.
 - **Deadlock keeps members in**: at the highest divergence most mandates fail to win a
   qualified majority, no mission launches, nobody is seen falling short, and trust and
   membership stay where they were (mean retention {by_divergence.iloc[-1]["retention_mean"]:.2f}).
