@@ -36,11 +36,11 @@ bench: $(STAMP)
 # The four studies: quick mode (a minute, for checking) and full mode (what results/ holds:
 # about 6 minutes on 2 cores).
 studies-quick: $(STAMP)
-	for s in free_riding cohesion institutions sensitivity; do \
+	for s in free_riding cohesion institutions screening sensitivity; do \
 	  $(BIN)/coalition sweep experiments/$$s.py --quick || exit 1; done
 
 studies: $(STAMP)
-	for s in free_riding cohesion institutions sensitivity; do \
+	for s in free_riding cohesion institutions screening sensitivity; do \
 	  $(BIN)/coalition sweep experiments/$$s.py || exit 1; done
 
 docs: $(STAMP)

@@ -1,15 +1,20 @@
-"""Global sensitivity analysis: which parameters drive the main outcomes (Sobol, SALib).
+"""Global sensitivity analysis: how much of each main outcome the leading parameters explain
+(Sobol, SALib).
 
-Saltelli's sample over the main parameters of the default scenario, each point run with several
-seeds. Sobol indices (first order S1, total ST, with bootstrap 95 % intervals) are computed on
-the mean over seeds of each point; the seed noise is measured separately, as the share of the
-variance of single runs that lies between seeds at the same point.
+The parameters are those the Morris screening (`experiments/screening.py`) found leading, over
+its ranges (`results/screening/leading.json`, committed with that study's results). Saltelli's
+sample, each point run with several seeds; Sobol indices (first order S1, total ST, with
+bootstrap 95 % intervals) are computed on the mean over seeds of each point, and the seed noise
+is measured separately, as the share of the variance of single runs that lies between seeds at
+the same point. The full design has enough base samples for the leading indices' intervals to
+be within +/- 0.1 (checked in the README).
 
     coalition sweep experiments/sensitivity.py [--quick] [--workers N] [--dask [ADDRESS]]
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -23,17 +28,20 @@ from abm.experiments.analysis import markdown_table, write_readme
 from abm.experiments.designs import SobolSample
 from abm.experiments.figures import save_figure
 from abm.experiments.sweep import Experiment, experiment_runs
+from abm.scenarios.parameters import ParameterError
 
-RANGES = {
-    "inequality": (0.0, 2.0),
-    "divergence": (0.0, 1.0),
-    "initial_trust": (0.2, 0.9),
-    "monitoring": (0.0, 1.0),
-    "sanction_rate": (0.0, 2.0),
-    "mpcr": (0.1, 1.5),
-    "private_benefit": (0.0, 0.8),
-    "renege_propensity": (0.0, 2.0),
-}
+LEADING = Path(__file__).resolve().parents[1] / "results" / "screening" / "leading.json"
+
+
+def leading_ranges() -> dict[str, tuple[float, float]]:
+    """The screening's leading parameters and their ranges."""
+    if not LEADING.is_file():
+        raise ParameterError(f"sensitivity: {LEADING} is missing, expected the screening's "
+                             "results: run `coalition sweep experiments/screening.py` first")
+    leading = json.loads(LEADING.read_text())
+    return {name: tuple(leading["ranges"][name]) for name in leading["parameters"]}
+
+
 OUTCOMES = {"effectiveness_tail_mean": "effectiveness",
             "free_riding_rate_tail_mean": "free-riding rate",
             "exploitation_rho_tail_mean": "exploitation rho",
@@ -42,8 +50,8 @@ OUTCOMES = {"effectiveness_tail_mean": "effectiveness",
 
 
 def experiment(quick: bool = False) -> Experiment:
-    design = SobolSample(RANGES, base=16 if quick else 256, replicates=2 if quick else 4,
-                         seed=20261124)
+    design = SobolSample(leading_ranges(), base=16 if quick else 1024,
+                         replicates=2, seed=20261124)
     return Experiment("sensitivity", design, preset="default", steps=30 if quick else 100,
                       seed=20261124)
 
@@ -103,6 +111,13 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
             f"+/- {top.ST_conf:.2f}), then `{second.parameter}` (ST {second.ST:.2f}); seeds "
             f"account for {top.seed_noise_share:.0%} of the variance of single runs.")
     wide = table.pivot_table(index="parameter", columns="outcome", values="ST").reset_index()
+    # The precision of the indices that matter: each outcome's three largest ST, and their S1.
+    top = table.sort_values("ST", ascending=False).groupby("outcome", sort=False).head(3)
+    widest = float(np.nanmax(np.r_[top["ST_conf"], top["S1_conf"]])) if len(top) else np.nan
+    precision = (f"Precision: the widest 95 % half-interval among each outcome's three leading "
+                 f"indices (ST and S1) is +/- {widest:.3f}"
+                 f"{' (within +/- 0.1)' if widest <= 0.1 else ' (wider than +/- 0.1)'}; "
+                 f"{experiment.design.base} base samples, {experiment.design.size} points.")
     body = f"""
 ## Findings
 
@@ -111,7 +126,10 @@ alone or with others) over the ranges below; intervals are SALib's bootstrap 95 
 
 {chr(10).join(lines)}
 
-Ranges: {", ".join(f"`{k}` {lo:g}-{hi:g}" for k, (lo, hi) in RANGES.items())}.
+{precision}
+
+Parameters and ranges (the screening's leading ones, `results/screening/leading.json`):
+{", ".join(f"`{k}` {lo:g}-{hi:g}" for k, (lo, hi) in experiment.design.ranges.items())}.
 
 ST by parameter and outcome:
 

@@ -119,7 +119,10 @@ def write_readme(out: Path, title: str, experiment: Any, runs: pd.DataFrame, qui
     failed = int((runs["status"] != "ok").sum())
     definition = experiment.describe()
     design = {k: v for k, v in definition.items()
-              if k in ("design", "points", "replicates", "factors", "ranges", "base", "samples")}
+              if k in ("design", "points", "replicates", "factors", "ranges", "base", "samples",
+                       "trajectories")}
+    if len(design.get("ranges", ())) > 8:  # (the study lists them in its findings)
+        design["ranges"] = f"{len(design['ranges'])} parameters, listed below"
     text = f"""# {title}
 
 Mode: {"quick" if quick else "full"} ({len(runs)} runs, {failed} failed); preset

@@ -12,7 +12,8 @@ from abm.experiments.store import load_runs
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("study", ["free_riding", "cohesion", "institutions", "sensitivity"])
+@pytest.mark.parametrize("study", ["free_riding", "cohesion", "institutions", "screening",
+                                   "sensitivity"])
 def test_each_study_runs_in_quick_mode(tmp_path, study):
     out = tmp_path / study
     proc = subprocess.run([sys.executable, str(ROOT / "experiments" / f"{study}.py"), "--quick",
