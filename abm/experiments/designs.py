@@ -186,7 +186,28 @@ class LatinHypercube(Design):
                 "sample_seed": self.seed}
 
 
-class SobolSample(Design):
+class _SALibSample(Design):
+    """A sample SALib draws over ``ranges`` (``samples``), as design points (integers rounded)."""
+
+    ranges: dict[str, tuple[float, float]]
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem definition (for the analysis)."""
+        return {"num_vars": len(self.ranges), "names": list(self.ranges),
+                "bounds": [list(b) for b in self.ranges.values()]}
+
+    def samples(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def points(self) -> Iterator[dict[str, Any]]:
+        names = list(self.ranges)
+        for row in self.samples():
+            yield {name: int(round(v)) if PARAMETERS[name].kind is int else float(v)
+                   for name, v in zip(names, row.tolist(), strict=True)}
+
+
+class SobolSample(_SALibSample):
     """Saltelli's extension of a Sobol sequence (SALib), for Sobol sensitivity indices:
     ``base`` x (D + 2) points for D parameters (first and total order).
 
@@ -202,22 +223,10 @@ class SobolSample(Design):
         if base < 2 or base & (base - 1):
             raise ParameterError(f"base: got {base}, expected a power of 2 >= 2")
 
-    @property
-    def problem(self) -> dict[str, Any]:
-        """The SALib problem definition (for the analysis)."""
-        return {"num_vars": len(self.ranges), "names": list(self.ranges),
-                "bounds": [list(b) for b in self.ranges.values()]}
-
     def samples(self) -> np.ndarray:
         from SALib.sample import sobol
 
         return sobol.sample(self.problem, self.base, calc_second_order=False, seed=self.seed)
-
-    def points(self) -> Iterator[dict[str, Any]]:
-        names = list(self.ranges)
-        for row in self.samples():
-            yield {name: int(round(v)) if PARAMETERS[name].kind is int else float(v)
-                   for name, v in zip(names, row.tolist(), strict=True)}
 
     @property
     def size(self) -> int:
@@ -228,7 +237,7 @@ class SobolSample(Design):
                 "sample_seed": self.seed}
 
 
-class MorrisSample(Design):
+class MorrisSample(_SALibSample):
     """Morris's elementary-effects trajectories (SALib), for screening many parameters:
     ``trajectories`` x (D + 1) points for D parameters, on a grid of ``levels`` levels.
 
@@ -247,23 +256,11 @@ class MorrisSample(Design):
         if levels < 2 or levels % 2:
             raise ParameterError(f"levels: got {levels}, expected an even integer >= 2")
 
-    @property
-    def problem(self) -> dict[str, Any]:
-        """The SALib problem definition (for the analysis)."""
-        return {"num_vars": len(self.ranges), "names": list(self.ranges),
-                "bounds": [list(b) for b in self.ranges.values()]}
-
     def samples(self) -> np.ndarray:
         from SALib.sample import morris
 
         return morris.sample(self.problem, self.trajectories, num_levels=self.levels,
                              seed=self.seed)
-
-    def points(self) -> Iterator[dict[str, Any]]:
-        names = list(self.ranges)
-        for row in self.samples():
-            yield {name: int(round(v)) if PARAMETERS[name].kind is int else float(v)
-                   for name, v in zip(names, row.tolist(), strict=True)}
 
     @property
     def size(self) -> int:

@@ -3,12 +3,14 @@
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from abm.cli import main
+from abm.experiments import study as study_module
 from abm.experiments.designs import FullFactorial
 from abm.experiments.study import load_study, parse_factor, study_from_dict, vary
 from abm.experiments.sweep import Experiment, run_sweep
@@ -16,17 +18,20 @@ from abm.scenarios.parameters import ParameterError
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MINIMAL = """\
-preset = "alliance"
-replicates = 2
-seed = 7
 
-[design]
-type = "full_factorial"
 
-[design.factors]
-monitoring = [0.0, 1.0]
-"""
+def documented_example() -> str:
+    """The minimal study file that abm/experiments/study.py shows (the issue's), as text."""
+    block = study_module.__doc__.split("::\n\n", 1)[1].split("\n\n")
+    lines = []
+    for part in block:
+        if not part.startswith("    "):
+            break
+        lines.append(textwrap.dedent(part))
+    return "\n\n".join(lines) + "\n"
+
+
+MINIMAL = documented_example()
 
 
 def test_the_minimal_study_file_runs_as_written(tmp_path, capsys):
