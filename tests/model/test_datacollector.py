@@ -43,3 +43,26 @@ def test_every_step_through_batch_run_and_the_datacollector_frames():
     assert set(agents.index.get_level_values("AgentID")) == {n.unique_id for n in model.agents}
     model.run_for(1)
     assert len(model.datacollector.get_model_vars_dataframe()) == 5
+
+
+class WithItsOwnCollector(abm.CoalitionModel):
+    """Mesa's idiom: a subclass that collects with a DataCollector of its own."""
+
+    def __init__(self, rng=None, **params):
+        super().__init__(rng=rng, **params)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"members": lambda m: m.metrics["members"]})
+
+    def step(self):
+        super().step()
+        self.datacollector.collect(self)
+
+
+def test_a_subclass_may_bring_its_own_datacollector():
+    model = WithItsOwnCollector(rng=1, n_nations=5)
+    model.run_for(3)
+    assert isinstance(model.datacollector, mesa.DataCollector)
+    assert model.datacollector.get_model_vars_dataframe()["members"].tolist() == [5, 5, 5]
+    rows = mesa.batch_run(WithItsOwnCollector, parameters={"n_nations": 5}, rng=[1],
+                          max_steps=3, display_progress=False)
+    assert [row["members"] for row in rows] == [5]
