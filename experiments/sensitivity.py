@@ -50,7 +50,7 @@ OUTCOMES = {"effectiveness_tail_mean": "effectiveness",
 
 
 def experiment(quick: bool = False) -> Experiment:
-    design = SobolSample(leading_ranges(), base=16 if quick else 1024,
+    design = SobolSample(leading_ranges(), base=16 if quick else 4096,
                          replicates=2, seed=20261124)
     return Experiment("sensitivity", design, preset="default", steps=30 if quick else 100,
                       seed=20261124)
