@@ -33,8 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_app.py
 
-# The four studies: quick mode (a minute, for checking) and full mode (what results/ holds:
-# about 6 minutes on 2 cores).
+# The five studies: quick mode (a minute, for checking) and full mode (what results/ holds:
+# about 35 minutes on 2 cores, most of it the Sobol indices).
 studies-quick: $(STAMP)
 	for s in free_riding cohesion institutions screening sensitivity; do \
 	  $(BIN)/coalition sweep experiments/$$s.py --quick || exit 1; done

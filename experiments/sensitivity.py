@@ -109,7 +109,10 @@ def analyse(experiment: Experiment, out: Path, quick: bool) -> None:
         lines.append(
             f"- **{outcome}**: most sensitive to `{top.parameter}` (ST {top.ST:.2f} "
             f"+/- {top.ST_conf:.2f}), then `{second.parameter}` (ST {second.ST:.2f}); seeds "
-            f"account for {top.seed_noise_share:.0%} of the variance of single runs.")
+            f"account for {top.seed_noise_share:.0%} of the variance of single runs"
+            + (": the mean of two replicates is still mostly seed noise, and its indices say "
+               "so by being large for every parameter." if top.seed_noise_share > 0.5
+               else "."))
     wide = table.pivot_table(index="parameter", columns="outcome", values="ST").reset_index()
     # The precision of the indices that matter: each outcome's three largest ST, and their S1.
     top = table.sort_values("ST", ascending=False).groupby("outcome", sort=False).head(3)
