@@ -165,17 +165,13 @@ def _peel(x: pd.DataFrame, cases: np.ndarray, where: str, inputs: list[str],
         left = trajectory["k"].iloc[0]  # cases still to explain when this box started
         eligible = trajectory[trajectory["k"] >= min_coverage * left]
         chosen = int(eligible.sort_values(["density", "coverage"], kind="stable").index[-1])
-        if trajectory["density"].iloc[chosen] <= trajectory["density"].iloc[0]:
-            if first is None:
-                first = (trajectory, chosen)
-            break  # no box is denser in cases than the runs left
         chosen = _drop_insignificant(found, chosen)
         trajectory = found.peeling_trajectory.reset_index(drop=True)
         if first is None:
             first = (trajectory, chosen)
         row = trajectory.iloc[chosen]
         if row["res_dim"] == 0 or row["density"] <= trajectory["density"].iloc[0]:
-            break  # nothing significant is left to restrict
+            break  # nothing significant to restrict, or no denser than the runs left
         boxes.append(Box(_limits(found.box_lims[chosen], prim.box_init, x),
                          coverage=float(row["k"] / cases.sum()), density=float(row["density"]),
                          mass=float(row["n"] / len(cases)), runs=int(row["n"])))

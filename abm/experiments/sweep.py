@@ -243,7 +243,6 @@ def execute(experiment: Experiment, out: str | Path, workers: int | None = None,
     """``run_sweep`` on the backend the options ask for (``executors.make_executor``: one
     worker runs in this process, more in local processes, ``dask`` on a cluster), which is
     closed afterwards."""
-    experiment.check()  # (before any worker starts)
     try:
         executor, workers, backend, close = make_executor(workers, dask)
     except (OSError, TimeoutError) as err:
