@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench studies studies-quick docs screenshots app clean
+.PHONY: run test lint bench studies studies-quick validation docs screenshots app clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python >= 3.12 or run make PYTHON=/path/to/python3.12"; exit 2; }
@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_app.py
+	$(BIN)/python benchmarks/bench_calibrate.py
 
 # The five studies: quick mode (a minute, for checking) and full mode (what results/ holds:
 # about 35 minutes on 2 cores, most of it the Sobol indices).
@@ -42,6 +43,11 @@ studies-quick: $(STAMP)
 studies: $(STAMP)
 	for s in free_riding cohesion institutions screening sensitivity; do \
 	  $(BIN)/coalition sweep experiments/$$s.py || exit 1; done
+
+# The validation checks and the calibrations (results/validation/; about 40 minutes on 2 cores).
+validation: $(STAMP)
+	$(BIN)/python experiments/validation.py
+	$(BIN)/python experiments/calibration.py
 
 docs: $(STAMP)
 	$(BIN)/python -c "from abm.scenarios.parameters import update_odd; update_odd()"

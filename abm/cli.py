@@ -105,6 +105,31 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument("--figure", default=None,
                        help="where to draw the peeling trade-off (default FOLDER/discover-"
                             "<condition>.png)")
+    fit = sub.add_parser(
+        "calibrate", help="fit parameters to a data set, with uncertainty (ABC-SMC)",
+        description="Approximate Bayesian computation (ABC-SMC): the posterior of a target's "
+                    "parameters given its data's summary statistics, and a posterior "
+                    "predictive check on statistics that were not fitted.")
+    fit.add_argument("target", help="the data set: fg2010, htg2008 or nato (see "
+                                    "abm/experiments/targets.py)")
+    fit.add_argument("--param", dest="params", action="append", default=[],
+                     metavar="NAME=LOW:HIGH",
+                     help="free a parameter with a uniform prior on [LOW, HIGH] (repeatable; "
+                          "default: the target's own)")
+    fit.add_argument("--population", type=_integer("population", 2), default=None,
+                     help="particles per generation (default 200; 40 with --quick)")
+    fit.add_argument("--generations", type=_integer("generations", 0), default=None,
+                     help="generations after the prior's (default 8; 2 with --quick)")
+    fit.add_argument("--draws", type=_integer("draws", 1), default=None,
+                     help="posterior predictive runs (default 200; 40 with --quick)")
+    fit.add_argument("--seed", type=_integer("seed", 0), default=0,
+                     help="the calibration's seed (fixes the posterior)")
+    fit.add_argument("--overwrite", action="store_true",
+                     help="replace a different calibration's files in --out (never other "
+                          "files)")
+    add_run_options(fit)
+    fit.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
+                     help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
     app = sub.add_parser("app", help="serve the classroom app in the browser")
     app.add_argument("--port", type=_integer("port", 1), default=8765,
                      help="port (default 8765)")
@@ -154,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sweep(args)
         elif args.command == "discover":
             return _discover(args)
+        elif args.command == "calibrate":
+            return _calibrate(args)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
@@ -214,6 +241,60 @@ def _discover(args: argparse.Namespace) -> int:
     result.plot_tradeoff().savefig(figure, dpi=150)
     print(f"peeling trade-off drawn in {figure}")
     return 0
+
+
+def _prior(text: str) -> tuple[str, tuple[float, float]]:
+    name, sep, bounds = text.partition("=")
+    low, colon, high = bounds.partition(":")
+    try:
+        if not (sep and colon):
+            raise ValueError
+        return name.strip(), (float(low), float(high))
+    except ValueError:
+        raise ParameterError(f"--param: got {text!r}, expected name=low:high") from None
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from .experiments.calibration import calibrate, identity, predictive, predictive_check
+    from .experiments.calibration_report import check_out, write
+    from .experiments.executors import make_executor
+    from .experiments.targets import TARGETS
+
+    target = TARGETS[args.target]
+    if args.params:
+        target = target.with_parameters(dict(map(_prior, args.params)))
+    population = args.population or (40 if args.quick else 200)
+    generations = args.generations if args.generations is not None else 2 if args.quick else 8
+    draws = args.draws or (40 if args.quick else 200)
+    out = Path(args.out or f"results/calibration/{target.name}")
+    settings = {"population": population, "generations": generations, "seed": args.seed}
+    check_out(out, identity(target, **settings), args.overwrite)  # fail before running
+    executor, workers, backend, close = make_executor(args.workers, args.dask)
+    try:
+        progress = _generation_printer(args.progress)
+        posterior = calibrate(target, **settings, executor=executor, progress=progress)
+        check = predictive_check(predictive(posterior, draws, args.seed, executor),
+                                 target.observed)
+    finally:
+        close()
+    write(posterior, check, out, overwrite=args.overwrite,
+          extra={"backend": backend, "workers": workers})
+    print(posterior.summary().round(3).to_string(index=False))
+    held = check[~check["fitted"]]
+    print(f"posterior predictive: data inside the 90 % interval for "
+          f"{int(check['inside'].sum())}/{len(check)} statistics "
+          f"({int(held['inside'].sum())}/{len(held)} held out)")
+    print(f"wrote {out}/ (calibration.json, parameters.csv, posterior.csv, generations.csv, "
+          "predictive.csv, posterior.png, predictive.png)")
+    return 0
+
+
+def _generation_printer(enabled: bool):
+    def show(generation) -> None:
+        print(f"  generation {generation.index}: tolerance {generation.tolerance:.3g}, "
+              f"{generation.simulations} runs, acceptance {generation.acceptance:.2f}",
+              file=sys.stderr, flush=True)
+    return show if enabled else None
 
 
 def _run(args: argparse.Namespace) -> int:

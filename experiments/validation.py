@@ -480,7 +480,9 @@ def validation_readme(out: Path, rows: pd.DataFrame, quick: bool, lab: Experimen
 Mode: {"quick" if quick else "full"}; model version {__version__}. Reproduce with
 `python experiments/validation.py{" --quick" if quick else ""}`. Data and sources:
 `abm/scenarios/data/SOURCES.md`; how each parameter was calibrated: `docs/ODD.md`, section 11.
-"reported" marks figures the issue asks to report, not to pass.
+"reported" marks figures the issue asks to report, not to pass. Posteriors of the fitted
+parameters, with parameter recovery and posterior predictive checks:
+[calibration/README.md](calibration/README.md) (`python experiments/calibration.py`).
 
 {markdown_table(rows)}
 

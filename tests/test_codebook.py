@@ -34,3 +34,20 @@ def test_every_frame_and_run_column_is_in_the_codebook():
     text = CODEBOOK.read_text()
     assert all(f"`{base}`" in text for base in TAIL_OUTCOMES)
     assert set(result.summary) <= {m for m in re.findall(r"`(\w+)`", text)}
+
+
+def test_every_calibration_column_is_in_the_codebook():
+    from abm.experiments.calibration import calibrate, predictive, predictive_check, recovery
+    from abm.experiments.targets import TARGETS
+
+    target = TARGETS["nato"].with_parameters({"budget_inertia": (0.0, 0.99)})
+    posterior = calibrate(target, population=4, generations=1, seed=1)
+    check = predictive_check(predictive(posterior, 3, 1), target.observed)
+    tables = [posterior.summary(), posterior.history(), check,
+              recovery(target, 1, population=4, generations=1).assign(target="nato")]
+    names = defined()
+    frame = posterior.frame()
+    free = [*target.parameters, *target.fitted]
+    missing = [c for t in tables for c in t.columns if c not in names]
+    missing += [c for c in frame.columns if c not in names and c not in free]
+    assert not missing, f"not in docs/outputs.md: {missing}"

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from abm.experiments.executors import SerialExecutor, make_executor
+from abm.experiments.executors import SerialExecutor, make_executor, process_executor
 from abm.experiments.store import load_runs
 
 
@@ -63,3 +63,16 @@ def test_a_script_without_a_main_guard_runs_a_parallel_sweep_once(tmp_path):
         outputs[workers] = load_runs(out).sort_values("key").reset_index(drop=True)
     columns = ["key", "seed", "effectiveness_tail_mean", "free_riding_rate_tail_mean"]
     pd.testing.assert_frame_equal(outputs[2][columns], outputs[1][columns])
+
+
+def test_worker_processes_run_one_blas_thread_each():
+    """Workers are the parallelism: each one's BLAS/OpenMP pools hold one thread (two
+    threads each on two cores ran a calibration at a third of the speed)."""
+    from threadpoolctl import threadpool_info
+
+    pool = process_executor(2)
+    try:
+        threads = [info["num_threads"] for info in pool.submit(threadpool_info).result()]
+    finally:
+        pool.shutdown()
+    assert threads and all(n == 1 for n in threads)
