@@ -151,8 +151,9 @@ def predictive_figure(check: pd.DataFrame, title: str) -> plt.Figure:
             if not kept.any():
                 continue
             mean = part["mean"].to_numpy()[kept]
-            ax.errorbar(x[kept], mean, yerr=[mean - part["low"].to_numpy()[kept],
-                                             part["high"].to_numpy()[kept] - mean],
+            below = np.maximum(mean - part["low"].to_numpy()[kept], 0)  # (rounding, when a
+            above = np.maximum(part["high"].to_numpy()[kept] - mean, 0)  # statistic is fixed)
+            ax.errorbar(x[kept], mean, yerr=[below, above],
                         fmt="s", ms=3, color=colour, elinewidth=5, alpha=0.45,
                         label=f"90 % predictive interval ({label})")
         ax.scatter(x, part["observed"], color="black", s=14, zorder=3, label="data")

@@ -165,3 +165,15 @@ def test_calibrate_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, cap
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and message in err
     assert not out.exists()
+
+
+def test_the_predictive_figure_draws_a_statistic_the_rules_fix():
+    """A statistic every run gives alike (the lab's period-1 belief) has a zero-width
+    interval whose mean may round just outside it: drawn, not refused."""
+    from abm.experiments.calibration_report import predictive_figure
+
+    check = pd.DataFrame({"statistic": ["belief_p1", "belief_p2"], "fitted": [False, False],
+                          "observed": [9.8, 9.0], "mean": [9.8 + 1e-15, 9.1],
+                          "low": [9.8, 8.5], "high": [9.8, 9.6], "inside": [True, True]})
+    figure = predictive_figure(check, "fg2010")
+    assert len(figure.axes) == 1 and "100%" in figure._suptitle.get_text()
