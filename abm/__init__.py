@@ -5,14 +5,14 @@ nations, presets, data), ``model`` (the simulation), ``experiments`` (runs and s
 ``classroom`` (the app), and ``cli`` on top.
 """
 
-from .experiments.runs import RunResult, run
+from .experiments.runs import RunResult, rerun, run
 from .model import CoalitionModel, Nation
 from .scenarios.parameters import PARAMETERS, ParameterError
 from .scenarios.presets import presets
 from .version import __version__
 
 __all__ = ["PARAMETERS", "CoalitionModel", "Nation", "ParameterError", "RunResult", "__version__",
-           "presets", "run", "sweep"]
+           "presets", "rerun", "run", "sweep"]
 
 
 def sweep(out, **options):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     found.add_argument("--figure", default=None,
                        help="where to draw the peeling trade-off (default FOLDER/discover-"
                             "<condition>.png)")
+    again = sub.add_parser(
+        "rerun", help="run again one run of a sweep, from its row, and write its frames",
+        description="Run again the run with key KEY (or a unique prefix of it) in a sweep's "
+                    "folder, from its row of the runs table, and write its model and nation "
+                    "frames, summary and figure.")
+    again.add_argument("folder", help="a sweep's results folder (holding runs/)")
+    again.add_argument("key", help="the run's key (the runs table's `key` column), or a "
+                                   "unique prefix of it")
+    again.add_argument("--out", default=None,
+                       help="output folder (default FOLDER/rerun-<key>)")
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace the four files of a different run in --out")
     fit = sub.add_parser(
         "calibrate", help="fit parameters to a data set, with uncertainty (ABC-SMC)",
         description="Approximate Bayesian computation (ABC-SMC): the posterior of a target's "
@@ -162,8 +176,16 @@ def add_sweep_options(parser: argparse.ArgumentParser) -> None:
                         help="skip the runs.csv export")
 
 
+def _terminated(signum, frame):  # noqa: ARG001 - the signal handler's signature
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (a cluster's scheduler, `kill`) ends a sweep as Ctrl-C does: the session is
+        # recorded as interrupted and the workers are shut down.
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         if args.command == "presets":
             width = max(map(len, presets))
@@ -181,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discover(args)
         elif args.command == "calibrate":
             return _calibrate(args)
+        elif args.command == "rerun":
+            return _rerun(args)
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
@@ -243,6 +267,12 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rerun(args: argparse.Namespace) -> int:
+    from .experiments.runs import rerun_folder
+
+    return rerun_folder(args.folder, args.key, out=args.out, overwrite=args.overwrite)
+
+
 def _prior(text: str) -> tuple[str, tuple[float, float]]:
     name, sep, bounds = text.partition("=")
     low, colon, high = bounds.partition(":")
@@ -255,46 +285,13 @@ def _prior(text: str) -> tuple[str, tuple[float, float]]:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from .experiments.calibration import calibrate, identity, predictive, predictive_check
-    from .experiments.calibration_report import check_out, write
-    from .experiments.executors import make_executor
-    from .experiments.targets import TARGETS
+    from .experiments.calibration_report import run_calibration
 
-    target = TARGETS[args.target]
-    if args.params:
-        target = target.with_parameters(dict(map(_prior, args.params)))
-    population = args.population or (40 if args.quick else 200)
-    generations = args.generations if args.generations is not None else 2 if args.quick else 8
-    draws = args.draws or (40 if args.quick else 200)
-    out = Path(args.out or f"results/calibration/{target.name}")
-    settings = {"population": population, "generations": generations, "seed": args.seed}
-    check_out(out, identity(target, **settings), args.overwrite)  # fail before running
-    executor, workers, backend, close = make_executor(args.workers, args.dask)
-    try:
-        progress = _generation_printer(args.progress)
-        posterior = calibrate(target, **settings, executor=executor, progress=progress)
-        check = predictive_check(predictive(posterior, draws, args.seed, executor),
-                                 target.observed)
-    finally:
-        close()
-    write(posterior, check, out, overwrite=args.overwrite,
-          extra={"backend": backend, "workers": workers})
-    print(posterior.summary().round(3).to_string(index=False))
-    held = check[~check["fitted"]]
-    print(f"posterior predictive: data inside the 90 % interval for "
-          f"{int(check['inside'].sum())}/{len(check)} statistics "
-          f"({int(held['inside'].sum())}/{len(held)} held out)")
-    print(f"wrote {out}/ (calibration.json, parameters.csv, posterior.csv, generations.csv, "
-          "predictive.csv, posterior.png, predictive.png)")
-    return 0
-
-
-def _generation_printer(enabled: bool):
-    def show(generation) -> None:
-        print(f"  generation {generation.index}: tolerance {generation.tolerance:.3g}, "
-              f"{generation.simulations} runs, acceptance {generation.acceptance:.2f}",
-              file=sys.stderr, flush=True)
-    return show if enabled else None
+    return run_calibration(
+        args.target, dict(map(_prior, args.params)), out=args.out, quick=args.quick,
+        population=args.population, generations=args.generations, draws=args.draws,
+        seed=args.seed, workers=args.workers, dask=args.dask, progress=args.progress,
+        overwrite=args.overwrite)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -329,10 +326,13 @@ def _app(args: argparse.Namespace) -> int:
     print(f"coalition app: serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
           flush=True)
     command = [sys.executable, "-m", "solara", "run", "abm.classroom.app:Page", "--host", args.host,
-               "--port", str(args.port), "--production", "--no-open"]
-    # The browser tab's title, and no "runs on Solara" banner over the rule sliders.
+               "--port", str(args.port), "--production", "--no-open", "--no-check-version"]
+    # The browser tab's title, no "runs on Solara" banner over the rule sliders; offline (no
+    # telemetry, no update check: a classroom may forbid both); an abandoned tab's session
+    # freed two minutes after it closed (solara keeps it a day by default, ~9 MB each).
     env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",
-           "SOLARA_THEME_SHOW_BANNER": "False"}
+           "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+           "SOLARA_KERNEL_CULL_TIMEOUT": "2m"}
     os.execve(sys.executable, command, env)
     return 0  # (not reached)
 

@@ -16,7 +16,8 @@ each with a posterior predictive check on statistics that were not fitted.
 
     python experiments/calibration.py [--quick] [--workers N] [--out DIR]
 
-Writes DIR (default results/validation/calibration): one folder per calibration (see
+Writes DIR (default results/validation/calibration; with --quick,
+results/validation-quick/calibration): one folder per calibration (see
 abm/experiments/calibration_report.py), recovery.csv and recovery.png, and README.md.
 """
 
@@ -194,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="calibration", description=__doc__.splitlines()[0])
     add_run_options(parser)
     args = parser.parse_args(argv)
-    out = Path(args.out or "results/validation/calibration")
+    out = Path(args.out or ("results/validation-quick/calibration" if args.quick
+                            else "results/validation/calibration"))
     out.mkdir(parents=True, exist_ok=True)
     settings = QUICK if args.quick else FULL
     executor, workers, backend, close = make_executor(args.workers, None)

@@ -579,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="validation", description=__doc__.splitlines()[0])
     add_run_options(parser)
     args = parser.parse_args(argv)
-    out = Path(args.out or "results/validation")
+    out = Path(args.out or f"results/validation{'-quick' if args.quick else ''}")
     quick = args.quick
     executor, workers, backend, close = make_executor(args.workers, None)
     try:

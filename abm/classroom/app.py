@@ -9,8 +9,11 @@ pledges. Teaching notes: docs/classroom.md.
 
 from __future__ import annotations
 
+import functools
 import html
+import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import reacton.ipywidgets as rw
@@ -57,6 +60,45 @@ LAYOUT_CSS = """
 """
 
 
+# --- guards: a browser's messages are input like any other -----------------------------------
+ERROR = solara.reactive("")  # (per browser session) the last error, in one line
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as the page shows it: its kind and first line, no traceback, no paths.
+
+    >>> one_line(ValueError("x has 38 points\\nat /srv/app.py"))
+    'ValueError: x has 38 points'
+    """
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def bounded(value: Any, low: float, high: float) -> float:
+    """A control's value held to the control's bounds, whatever the message said.
+
+    >>> bounded(1000, 4, 200), bounded("nan", 0.0, 1.0), bounded(None, 0.0, 1.0)
+    (200.0, 0.0, 0.0)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return float(low)
+    return float(low) if math.isnan(number) else float(min(max(number, low), high))
+
+
+def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """An event handler whose failure shows as one line on the page, not as a traceback."""
+    @functools.wraps(handler)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the session goes on
+            ERROR.value = one_line(exc)
+            return None
+    return run
+
+
 # --- components ----------------------------------------------------------------------------
 def _paragraph(text: str) -> None:
     """A paragraph of HTML (solara.Markdown would fetch KaTeX from a CDN a classroom may
@@ -75,8 +117,9 @@ def NetworkView(model: ClassroomModel):
     update_counter.get()  # redraw after every step or change
     colour_by, set_colour_by = solara.use_state("contribution")
     with solara.Card("Network"):
-        solara.ToggleButtonsSingle(value=colour_by, values=["contribution", "strategy"],
-                                   on_value=set_colour_by)
+        colours = ["contribution", "strategy"]
+        solara.ToggleButtonsSingle(value=colour_by, values=colours, on_value=guarded(
+            lambda value: set_colour_by(value if value in colours else colours[0])))
         chart = solara.use_memo(lambda: NetworkChart(model, colour_by), [model, colour_by])
         ChartImage(chart, [model.steps, model.player])
 
@@ -116,16 +159,19 @@ def RulesView(model: ClassroomModel):
     update_counter.get()  # redraw after every step or change
     with solara.Card("Rules (apply from the next cycle)"):
         rule = model.p["burden_rule"]
+        rules = ["voluntary", "assessed", "guideline"]
 
+        @guarded
         def set_rule(value):
-            model.change(burden_rule=value)
+            if value in rules:
+                model.change(burden_rule=value)
             force_update()
 
-        solara.Select("Burden-sharing rule", value=rule, on_value=set_rule,
-                      values=["voluntary", "assessed", "guideline"])
+        solara.Select("Burden-sharing rule", value=rule, on_value=set_rule, values=rules)
         for name, label, low, high, step, _meaning in RULE_SLIDERS:
-            def on_value(value, name=name):
-                model.change(**{name: float(value)})
+            @guarded
+            def on_value(value, name=name, low=low, high=high):
+                model.change(**{name: bounded(value, low, high)})
                 force_update()
 
             value = float(model.p[name])
@@ -150,11 +196,16 @@ def SetupView(model: ClassroomModel, on_model: Callable[[ClassroomModel], None])
             on_model(ClassroomModel(model.preset, model.seed, setup=values.value))
         except ParameterError as exc:  # e.g. fewer nations than a lab group
             error.value = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one line on the page, the session goes on
+            error.value = one_line(exc)
 
     with solara.Card("Setup (applies when you rebuild)"):
         for name, label, low, high, step, _meaning in shown:
-            def on_value(value, name=name):
-                values.value = {**values.value, name: value}
+            @guarded
+            def on_value(value, name=name, low=low, high=high, step=step):
+                value = bounded(value, low, high)  # (1000 nations stalled a whole class)
+                values.value = {**values.value,
+                                name: int(round(value)) if isinstance(step, int) else value}
 
             value = values.value[name]
             if isinstance(step, int):
@@ -180,7 +231,10 @@ def PlayerView(model: ClassroomModel):
     names = [NOBODY, *[str(n) for n in model.names]]
     current = NOBODY if model.player is None else str(model.names[model.player])
 
+    @guarded
     def choose(name: str) -> None:
+        if name not in names:
+            return
         if model.player is not None:
             model.nations[model.player].clear_pledge()
         model.player = None if name == NOBODY else names.index(name) - 1
@@ -192,8 +246,9 @@ def PlayerView(model: ClassroomModel):
             nation.set_pledge(**{c: values[c] * nation.capacity[c] for c in CAPABILITIES})
         force_update()
 
+    @guarded
     def set_share(capability: str, value: float) -> None:
-        shares.value = {**shares.value, capability: float(value)}
+        shares.value = {**shares.value, capability: bounded(value, 0.0, 1.0)}
         apply(shares.value)
 
     with solara.Card("Play a nation"):
@@ -212,7 +267,8 @@ def PlayerView(model: ClassroomModel):
                                    min=0.0, max=1.0, step=0.05,
                                    on_value=lambda v, c=capability: set_share(c, v))
         if model.steps:
-            frame = model.recorder.stacked()
+            with model.lock:
+                frame = model.recorder.stacked()
             i = model.player
             fair = frame["fair_share"][-1, i]
             given = frame["contribution"][-1, i]
@@ -251,6 +307,7 @@ MODEL_PARAMS = {
 def Views(model: ClassroomModel, on_model: Callable[[ClassroomModel], None]):
     """The charts and the classroom cards, in two columns (a plain layout: no draggable grid,
     whose script a classroom without internet could not load)."""
+    ErrorLine()
     with solara.Columns([3, 2]):
         with solara.Column():
             LessonView(model)
@@ -264,12 +321,28 @@ def Views(model: ClassroomModel, on_model: Callable[[ClassroomModel], None]):
 
 
 @solara.component
+def ErrorLine():
+    """The last error of this session, in one line, until dismissed."""
+    if ERROR.value:
+        with solara.Row():
+            _paragraph(f'<span style="color: #c62828">{html.escape(ERROR.value)}</span>')
+            solara.Button("Dismiss", on_click=lambda: ERROR.set(""), text=True)
+
+
+@solara.component
 def Page():
     """One model per browser session; SolaraViz gives the controls (reset, play, step, lesson,
     seed), ``Views`` the charts and cards (its Setup card replaces the model)."""
     solara.Style(LAYOUT_CSS)
+    exception, clear = solara.use_exception()  # a failure while drawing: one line, no trace
     first = solara.use_memo(lambda: ClassroomModel(), [])
     model = solara.use_reactive(first)
+    if exception is not None:
+        with solara.Card("Something went wrong"):
+            _paragraph(html.escape(one_line(exception)))
+            solara.Button("Start the lesson again", color="primary",
+                          on_click=lambda: (model.set(ClassroomModel()), clear()))
+        return
     SolaraViz(model, components=[], model_params=MODEL_PARAMS, play_interval=400,
               name="Coalition burden-sharing: classroom")
     Views(model.value, on_model=model.set)

@@ -43,7 +43,8 @@ class Chart:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        self.update()
+        with self.model.lock:  # not while a cycle is being recorded (Play steps in a thread)
+            self.update()
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png")
         return buffer.getvalue()

@@ -3,13 +3,16 @@ for the network chart, and the nation a student plays, if any."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
 from ..model import CoalitionModel
-from ..scenarios.presets import preset_params
+from ..scenarios.presets import preset_params, presets
+
+SEED_MAX = 999  # the app's seed control: 0 to 999
 
 
 class ClassroomModel(CoalitionModel):
@@ -24,10 +27,24 @@ class ClassroomModel(CoalitionModel):
     # No **kwargs: SolaraViz's Reset would then pass the model a Mesa ``scenario`` object.
     def __init__(self, preset: str = "default", rng: int = 42,
                  setup: dict[str, Any] | None = None) -> None:
-        super().__init__(rng=int(rng), **preset_params(preset, setup))
+        # The controls' bounds hold whatever a browser's message says: a lesson of the list,
+        # a seed in [0, SEED_MAX].
+        preset = preset if preset in presets else "default"
+        super().__init__(rng=min(max(int(rng), 0), SEED_MAX), **preset_params(preset, setup))
         self.preset = preset
         self.player: int | None = None
         self._layout: dict[int, np.ndarray] | None = None
+        # The app steps the model in one thread (Play) and draws it in another: each takes
+        # the lock, so that a chart never sees a cycle half recorded.
+        self.lock = threading.RLock()
+
+    def step(self) -> None:
+        with self.lock:
+            super().step()
+
+    def change(self, **params: Any) -> None:
+        with self.lock:
+            super().change(**params)
 
     def layout(self) -> dict[int, np.ndarray]:
         """Node positions, fixed for the model's life and seeded from its seed."""

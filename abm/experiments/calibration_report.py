@@ -35,6 +35,53 @@ FIGURES = ("posterior.png", "posterior.pdf", "predictive.png", "predictive.pdf")
 FILES = ("calibration.json", *TABLES, *FIGURES)
 
 
+def run_calibration(name: str, priors: dict[str, tuple[float, float]] | None = None, *,
+                    out: str | Path | None = None, quick: bool = False,
+                    population: int | None = None, generations: int | None = None,
+                    draws: int | None = None, seed: int = 0, workers: int | None = None,
+                    dask: str | bool | None = None, progress: bool = True,
+                    overwrite: bool = False) -> int:
+    """``coalition calibrate``: calibrate a target, check it, write its folder and print
+    the posterior; the exit status."""
+    import sys
+
+    from abm.experiments.calibration import calibrate, predictive, predictive_check
+    from abm.experiments.executors import make_executor
+    from abm.experiments.targets import TARGETS
+
+    target = TARGETS[name]
+    if priors:
+        target = target.with_parameters(priors)
+    settings = {"population": population or (40 if quick else 200),
+                "generations": generations if generations is not None else 2 if quick else 8,
+                "seed": seed}
+    draws = draws or (40 if quick else 200)
+    out = Path(out or f"results/calibration/{target.name}")
+    check_out(out, identity(target, **settings), overwrite)  # fail before running
+
+    def show(generation) -> None:
+        print(f"  generation {generation.index}: tolerance {generation.tolerance:.3g}, "
+              f"{generation.simulations} runs, acceptance {generation.acceptance:.2f}",
+              file=sys.stderr, flush=True)
+
+    executor, workers, backend, close = make_executor(workers, dask)
+    try:
+        posterior = calibrate(target, **settings, executor=executor,
+                              progress=show if progress else None)
+        check = predictive_check(predictive(posterior, draws, seed, executor), target.observed)
+    finally:
+        close()
+    write(posterior, check, out, overwrite=overwrite,
+          extra={"backend": backend, "workers": workers})
+    print(posterior.summary().round(3).to_string(index=False))
+    held = check[~check["fitted"]]
+    print(f"posterior predictive: data inside the 90 % interval for "
+          f"{int(check['inside'].sum())}/{len(check)} statistics "
+          f"({int(held['inside'].sum())}/{len(held)} held out)")
+    print(f"wrote {out}/ ({', '.join(FILES)})")
+    return 0
+
+
 def check_out(out: Path, wanted: dict[str, Any], overwrite: bool) -> None:
     """Refuse a folder that holds another calibration's files (or files of ours with no
     record of what made them), unless ``overwrite``: then only our files are replaced."""

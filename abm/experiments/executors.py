@@ -8,7 +8,10 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import select
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 
@@ -55,14 +58,42 @@ def _main_script_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-def one_thread() -> None:
-    """Hold a worker's BLAS/OpenMP pools to one thread: the workers are the parallelism, and
-    two workers each running two BLAS threads on two cores ran the laboratory target's
-    calibration at a third of the speed of one thread each (10.7 against 35.3 runs/s).
-    (Dask's workers get the same limit from its own pre-spawn environment.)"""
+def worker_setup(driver: int) -> None:
+    """Each local worker process, when it starts:
+
+    - exits when the sweep's driver (process ``driver``) ends, however it ends (SIGKILL
+      included). Nothing else would end it: its parent is multiprocessing's fork server,
+      which waits for every worker to close its end of the server's pipe, and the workers
+      hold their own queues' pipes open, so a killed driver used to leave the fork server,
+      its workers (still computing) and the resource tracker running;
+    - holds its BLAS/OpenMP pools to one thread: the workers are the parallelism, and two
+      workers each running two BLAS threads on two cores ran the laboratory target's
+      calibration at a third of the speed of one thread each (10.7 against 35.3 runs/s).
+      (Dask's workers get the same limit from its own pre-spawn environment.)
+    """
     from threadpoolctl import threadpool_limits
 
+    threading.Thread(target=_exit_with, args=(driver,), daemon=True,
+                     name="exit-with-driver").start()
     threadpool_limits(1)
+
+
+def _exit_with(pid: int) -> None:
+    """Block until process ``pid`` ends, then end this one (the fork server and the resource
+    tracker then see their pipes close and end too)."""
+    try:
+        handle = os.pidfd_open(pid)  # Linux: told the moment it ends
+        select.select([handle], [], [])
+    except (AttributeError, OSError):  # elsewhere: look every half second
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+    os._exit(1)
 
 
 def process_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
@@ -70,7 +101,7 @@ def process_executor(workers: int | None = None) -> cf.ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["abm", "abm.experiments.runs"])
     return _WorkerPool(max_workers=workers or os.cpu_count(), mp_context=context,
-                       initializer=one_thread)
+                       initializer=worker_setup, initargs=(os.getpid(),))
 
 
 class DaskBackend:

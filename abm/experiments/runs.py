@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 
 from ..model import CoalitionModel
 from ..model.reporters import plain, run_outcomes
-from ..scenarios.parameters import ParameterError
+from ..scenarios.parameters import PARAMETERS, ParameterError
 from ..scenarios.presets import preset_params, preset_steps
 from ..version import __version__
 
@@ -121,6 +122,71 @@ def run(preset: str | None = None, steps: int | None = None, seed: int | None = 
     """
     model, model_frame, summary = simulate(preset, steps, seed, overrides)
     return RunResult(model_frame, model.nation_frame(), summary, model)
+
+
+def rerun(row: Mapping[str, Any]) -> RunResult:
+    """Run again the run a row of a sweep's runs table describes (a pandas Series, a dict, a
+    row of runs.csv read in R and written back): its preset, steps, seed and parameters. Its
+    outcomes equal the row's when the model is the same version.
+
+    >>> from abm.experiments.sweep import run_chunk, RunSpec
+    >>> row = run_chunk("alliance", 5, (), [RunSpec("k", 0, 0, 11, {"n_nations": 6})])[0][0]
+    >>> again = rerun(row)
+    >>> again.summary["outcomes"]["mean_trust_tail_mean"] == row["mean_trust_tail_mean"]
+    True
+    """
+    missing = [k for k in ("preset", "steps", "seed") if k not in row or _absent(row[k])]
+    if missing:
+        raise ParameterError(f"row: no {missing[0]!r}, expected a row of a sweep's runs table")
+    version = row.get("model_version")
+    if not _absent(version) and version != __version__:
+        raise ParameterError(f"row: made by model {version}, this is {__version__}; its "
+                             "outcomes would differ (install that version to re-run it)")
+    params = {name: (None if _absent(row[name]) else _plain_value(row[name]))
+              for name in PARAMETERS if name in row}
+    return run(str(row["preset"]), steps=int(row["steps"]), seed=int(row["seed"]), **params)
+
+
+def rerun_folder(folder: str | Path, key: str, out: str | Path | None = None,
+                 overwrite: bool = False) -> int:
+    """``coalition rerun``: run again the run of ``folder`` whose key is (or starts with)
+    ``key``, write its files (default ``folder/rerun-<key>``), say whether its outcomes equal
+    the row's; the exit status (1 if they differ)."""
+    from .store import load_runs
+
+    folder = Path(folder)
+    if not (folder / "runs").is_dir():
+        raise ParameterError(f"folder: {folder} holds no runs/, expected a sweep's results "
+                             "folder")
+    runs = load_runs(folder)
+    found = runs[runs["key"].str.startswith(key)] if key else runs.iloc[:0]
+    if len(found) != 1:
+        raise ParameterError(f"key: {key!r} matches {len(found)} runs in {folder}, expected "
+                             "exactly one (see the runs table's key column)")
+    row = found.iloc[0]
+    result = rerun(row)
+    paths = result.write(out or folder / f"rerun-{row['key']}", overwrite=overwrite)
+    outcomes = result.summary["outcomes"]
+    same = all(_same(outcomes[k], row[k]) for k in outcomes if k in row.index)
+    print(f"run {row['key']} (point {row['point']}, replicate {row['replicate']}, seed "
+          f"{row['seed']}): outcomes {'equal' if same else 'DIFFER from'} the row's")
+    print(f"  wrote {', '.join(str(p) for p in paths)}")
+    return 0 if same else 1
+
+
+def _same(a: Any, b: Any) -> bool:
+    """An outcome of the re-run against the row's (missing equals missing)."""
+    if a is None or pd.isna(a):
+        return bool(pd.isna(b))
+    return not pd.isna(b) and a == b
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _plain_value(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def nation_table(columns: tuple[str, ...], preset: str | None, overrides: dict[str, Any],

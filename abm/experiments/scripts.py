@@ -38,7 +38,8 @@ def run_script(path: str | Path, *, quick: bool = False, out: str | Path | None 
     """Run the sweep of the script at ``path``, then its analysis; the exit status."""
     module = load_script(path)
     experiment = module.experiment(quick)
-    out = Path(out or f"results/{experiment.name}")
+    # The quick mode is another experiment definition: its own folder, beside the full one.
+    out = Path(out or f"results/{experiment.name}{'-quick' if quick else ''}")
     status = _sweep(experiment, out, workers, dask, progress, retry_failed, csv)
     if status == 0 and callable(getattr(module, "analyse", None)):
         module.analyse(experiment, out, quick)

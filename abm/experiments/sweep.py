@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import hashlib
 import itertools
 import json
@@ -26,18 +27,23 @@ import pandas as pd
 
 from ..model.recording import MODEL_COLUMNS
 from ..model.reporters import RUN_OUTCOMES
+from ..scenarios.nation_sets import nations_path
 from ..scenarios.parameters import ParameterError, validate
+from ..scenarios.population import read_nations_file
 from ..scenarios.presets import preset_params, preset_steps
-from ..version import __version__
+from ..version import __version__, model_code
 from .designs import Design, run_seed
 from .executors import SerialExecutor, make_executor
 from .store import (
+    check_sweep_out,
     close_session,
-    done_keys,
     export_csv,
+    folder_lock,
     load_runs,
     open_session,
+    part_name,
     run_schema,
+    scan_keys,
     write_part,
 )
 
@@ -68,9 +74,13 @@ class Experiment:
         """Validate every design point before anything runs: a bad value anywhere in the
         design is one line naming the point and the field, not a failure after hours."""
         base = preset_params(self.preset, None)
+        read: set[str] = set()  # nations files read and checked (each once)
         for point, values in enumerate(self.design.points()):
             try:
-                validate({**base, **self.fixed, **values})
+                params = validate({**base, **self.fixed, **values})
+                if params.get("nations_file") and params["nations_file"] not in read:
+                    read_nations_file(params["nations_file"])
+                    read.add(params["nations_file"])
             except ParameterError as err:
                 shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
                 raise ParameterError(f"design point {point} ({shown}): {err}") from None
@@ -86,7 +96,14 @@ class Experiment:
                               seed, params)
 
     def describe(self) -> dict[str, Any]:
-        return {"experiment": self.name, "preset": self.preset, "steps": self.steps,
+        """The definition a results folder holds (with the model's version and code, and the
+        contents of the nations files it names)."""
+        named = {v for v in (preset_params(self.preset, None).get("nations_file"),
+                             self.fixed.get("nations_file")) if v}
+        return {"experiment": self.name, "model_version": __version__,
+                "model_code": model_code(),
+                "nations_files": {v: nations_digest(v) for v in sorted(named)},
+                "preset": self.preset, "steps": self.steps,
                 "fixed": self.fixed, "experiment_seed": self.seed,
                 "common_random_numbers": self.common_random_numbers,
                 "series": list(self.series), **self.design.describe(),
@@ -103,10 +120,32 @@ class RunSpec:
 
 
 def run_key(preset: str, steps: int, params: dict[str, Any], seed: int) -> str:
-    """Identity of a run: a hash of what determines its results."""
-    blob = json.dumps([__version__, preset, steps, seed, sorted(params.items())],
+    """Identity of a run: a hash of what determines its results (the model's version and
+    code, preset, steps, seed, parameters, and a nations file's contents, not only its
+    name)."""
+    nations = params.get("nations_file")
+    blob = json.dumps([__version__, model_code(), preset, steps, seed, sorted(params.items()),
+                       nations_digest(nations) if nations else None],
                       separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def nations_digest(value: str) -> str:
+    """The SHA-256 of the nations file a ``nations_file`` value names (cached while the
+    file's size and modification time stay the same); "missing" if it cannot be read (the
+    run then fails, saying why)."""
+    path = nations_path(value)
+    try:
+        stat = path.stat()
+        return _digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return "missing"
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: str, size: int, mtime: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
 # --- running (this part executes in the workers) -------------------------------------------------
@@ -152,12 +191,15 @@ class SweepReport:
     ran: int
     failed: int
     seconds: float
+    damaged: int = 0  # damaged parts set aside at the start (their runs ran again)
 
     def line(self) -> str:
         rate = self.ran / self.seconds if self.seconds > 0 else float("nan")
+        aside = (f"; {self.damaged} damaged part(s) set aside as *.damaged, their runs run "
+                 "again" if self.damaged else "")
         return (f"{self.total} runs: {self.ran} run now ({self.failed} failed), "
-                f"{self.skipped} already on disk; {self.seconds:.1f} s, {rate:.1f} runs/s; "
-                f"results in {self.out}")
+                f"{self.skipped} already on disk{aside}; {self.seconds:.1f} s, "
+                f"{rate:.1f} runs/s; results in {self.out}")
 
 
 def _chunks(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
@@ -183,25 +225,39 @@ def run_sweep(
     chunk: int | None = None,
     backend: str = "serial",
 ) -> SweepReport:
-    """Run every run of ``experiment`` not yet in ``out`` and write it there as it finishes."""
-    from tqdm.auto import tqdm
+    """Run every run of ``experiment`` not yet in ``out`` and write it there as it finishes.
 
+    The folder is locked while the sweep writes (a second sweep there is refused), holds one
+    experiment definition (another is refused while runs are on disk), and keeps every
+    finished chunk: no write replaces another run's data.
+    """
     experiment.check()  # before the progress bar: nothing runs if any point is invalid
     out = Path(out)
+    check_sweep_out(out)
+    with folder_lock(out):
+        return _locked_sweep(experiment, out, executor or SerialExecutor(), workers, progress,
+                             retry_failed, csv, chunk, backend)
+
+
+def _locked_sweep(experiment: Experiment, out: Path, executor: cf.Executor, workers: int,
+                  progress: bool, retry_failed: bool, csv: bool, chunk: int | None,
+                  backend: str) -> SweepReport:
+    from tqdm.auto import tqdm
+
+    manifest = open_session(out, experiment.describe(), backend, workers)
     runs_dir, steps_dir = out / "runs", out / "steps"
     for stale in itertools.chain(runs_dir.glob(".*.tmp"), steps_dir.glob(".*.tmp")):
-        stale.unlink()  # a part that was being written when a sweep was killed
-    finished = done_keys(runs_dir, retry_failed)
+        stale.unlink()  # a part being written when a sweep was killed (we hold the lock)
+    finished, damaged = scan_keys(runs_dir, retry_failed)
     total = experiment.design.runs
+    skipped = sum(spec.key in finished for spec in experiment.specs())
     todo = (s for s in experiment.specs() if s.key not in finished)
     size = chunk or chunk_size(total, workers)
     schema = run_schema()
-    manifest = open_session(out, experiment.describe(), backend, workers)
-    executor = executor or SerialExecutor()
     window = max(2, 4 * workers)  # chunks in flight: bounded, so memory stays flat
     ran = failed = 0
     clock = time.perf_counter()
-    bar = tqdm(total=total, initial=min(len(finished), total), unit="run", disable=not progress,
+    bar = tqdm(total=total, initial=skipped, unit="run", disable=not progress,
                desc=experiment.name, dynamic_ncols=True, mininterval=0.5)
     pending: dict[cf.Future, list[RunSpec]] = {}
     chunks = _chunks(todo, size)
@@ -214,7 +270,7 @@ def run_sweep(
             for future in finished_now:
                 batch = pending.pop(future)
                 rows, steps_rows = future.result()
-                name = f"part-{batch[0].point:08d}-{batch[0].replicate:05d}"
+                name = part_name([spec.key for spec in batch])
                 write_part(steps_dir, name, steps_rows, None)
                 write_part(runs_dir, name, rows, schema)
                 ran += len(rows)
@@ -226,15 +282,15 @@ def run_sweep(
     except BaseException:
         for future in pending:
             future.cancel()
-        close_session(out, manifest, "interrupted", ran, failed)
+        close_session(out, manifest, "interrupted", ran, failed, len(damaged))
         raise
     finally:
         bar.close()
     seconds = time.perf_counter() - clock
-    close_session(out, manifest, "complete", ran, failed)
+    close_session(out, manifest, "complete", ran, failed, len(damaged))
     if csv:
         export_csv(out, experiment.design.names)
-    return SweepReport(out, total, len(finished), ran, failed, seconds)
+    return SweepReport(out, total, skipped, ran, failed, seconds, len(damaged))
 
 
 def execute(experiment: Experiment, out: str | Path, workers: int | None = None,

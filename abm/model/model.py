@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from ..scenarios.parameter import random_source
 from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.population import Traits, from_frame, generate, read_nations_file
 from ..scenarios.presets import preset_params
@@ -77,9 +78,8 @@ class CoalitionModel(mesa.Model):
     """
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
+        rng = random_source(rng, params.pop("seed", None))  # (Mesa's older name, too)
         p = validate(params)
-        if rng is None:
-            rng = int(np.random.SeedSequence().entropy % (2**63))
         super().__init__(rng=rng)
         self.seed = int(rng) if isinstance(rng, int | np.integer) else repr(rng)
         traits = self._nations(p)

@@ -29,19 +29,26 @@ class Column:
     above: bool = False
     required: bool = True
     blank: bool = False  # text that may be empty
+    integer: bool = False
+    unique: bool = False  # no value twice (names)
 
     def describe(self) -> str:
         if not self.numeric:
-            return "text"
+            return "unique text" if self.unique else "text"
+        kind = "an integer" if self.integer else "a number"
         if self.high is None:
-            return f"a number {'>' if self.above else '>='} {self.low:g}"
-        return f"a number in [{self.low:g}, {self.high:g}]"
+            return f"{kind} {'>' if self.above else '>='} {self.low:g}"
+        if self.above:
+            return f"{kind} in ({self.low:g}, {self.high:g}]"
+        return f"{kind} in [{self.low:g}, {self.high:g}]"
 
 
-def read_checked(path: str | Path, columns: list[Column], field: str, min_rows: int = 1
-                 ) -> pd.DataFrame:
+def read_checked(path: str | Path, columns: list[Column], field: str, min_rows: int = 1,
+                 max_rows: int | None = None) -> pd.DataFrame:
     """Read a CSV and check every listed column; errors start with ``field``."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise DataError(f"{field}: {str(path)!r} is not a regular file, expected a CSV file")
     if not path.is_file():
         raise DataError(f"{field}: {str(path)!r} does not exist, expected a CSV file")
     try:
@@ -56,12 +63,16 @@ def read_checked(path: str | Path, columns: list[Column], field: str, min_rows: 
                                     if c.required))
     if len(frame) < min_rows:
         raise DataError(f"{field}: {path} has {len(frame)} row(s), expected >= {min_rows}")
+    if max_rows is not None and len(frame) > max_rows:
+        raise DataError(f"{field}: {path} has {len(frame)} rows, expected at most {max_rows}")
     for column in columns:
         if column.name not in frame.columns:
             continue
         raw = frame[column.name]
         if not column.numeric:
             bad = raw.isna() & (not column.blank)
+            if column.unique:
+                bad |= raw.duplicated()
             if bad.any():
                 _bad_row(field, column, raw, bad)
             frame[column.name] = raw.fillna("").astype(str)
@@ -72,6 +83,8 @@ def read_checked(path: str | Path, columns: list[Column], field: str, min_rows: 
             bad |= values <= column.low if column.above else values < column.low
         if column.high is not None:
             bad |= values > column.high
+        if column.integer:
+            bad |= values != np.round(values)
         if bad.any():
             _bad_row(field, column, raw, bad)
         frame[column.name] = values

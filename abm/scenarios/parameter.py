@@ -6,8 +6,11 @@ The registry of all parameters is ``parameters.py``.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 
 class ParameterError(ValueError):
@@ -47,16 +50,17 @@ class Parameter:
                 raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
             return value
         if self.kind is bool:
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, int | float) and value in (0, 1):
+            if isinstance(value, bool | np.bool_):
+                return bool(value)
+            if isinstance(value, numbers.Real) and value in (0, 1):
                 return bool(value)
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
         if self.kind is str:
             if isinstance(value, str) and value:
                 return value
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        # numpy's scalars are numbers too (numbers.Real), but a flag is not a number
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
         if not math.isfinite(value):
             raise ParameterError(f"{self.name}: got {value!r}, expected {self.allowed}")
@@ -92,6 +96,30 @@ class Parameter:
                 raise ParameterError(f"{self.name}: got {text!r}, expected {self.allowed}"
                                      ) from None
         return text
+
+
+def random_source(rng: Any = None, seed: Any = None) -> Any:
+    """What a model draws from: ``rng`` (Mesa 3's name) or ``seed`` (Mesa 2's), either an
+    integer >= 0 (numpy's integers too), a numpy Generator, or None for a fresh seed.
+
+    >>> random_source(np.int64(7)), random_source(seed=3)
+    (7, 3)
+    >>> random_source(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    abm.scenarios.parameter.ParameterError: rng: got -1, expected an integer >= 0, ...
+    """
+    if seed is not None and rng is not None:
+        raise ParameterError("seed: got both seed and rng, expected one of them")
+    name, value = ("rng", rng) if seed is None else ("seed", seed)
+    if value is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    if isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0:
+        return int(value)
+    raise ParameterError(f"{name}: got {value!r}, expected an integer >= 0, a numpy Generator "
+                         "or None")
 
 
 # Smaller non-zero magnitudes mean nothing in this model and would overflow its inverses.

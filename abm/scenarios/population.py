@@ -11,6 +11,7 @@ import pandas as pd
 from .datasets import Column, DataError, check_choice, read_checked
 from .kinds import STRATEGIES
 from .nation_sets import BUILDERS, nations_path
+from .parameters import PARAMETERS
 
 
 @dataclass
@@ -66,13 +67,15 @@ def generate(p: dict, rng: np.random.Generator) -> Traits:
     )
 
 
+# Bounds a real nation keeps well inside (world GDP is about 1e5 bn USD, world population
+# about 8e9), so that no value overflows the model's sums and ratios.
 NATIONS_FILE_COLUMNS = [
-    Column("name", numeric=False), Column("gdp", low=0, above=True),
-    Column("population", low=0, above=True),
+    Column("name", numeric=False, unique=True), Column("gdp", low=0, high=1e6, above=True),
+    Column("population", low=0, high=1e11, above=True),
     Column("funds_share", low=0, high=1, required=False),
     Column("funds_start", low=0, high=1, required=False),
     Column("position", low=-10, high=10, required=False),
-    Column("region", low=0, high=19, required=False),
+    Column("region", low=0, high=19, integer=True, required=False),
     Column("strategy", numeric=False, required=False),
 ]
 
@@ -82,10 +85,11 @@ def read_nations_file(path: str | Path) -> pd.DataFrame:
     funds_start, position, region, strategy); any problem is one error naming the column and
     row."""
     resolved = nations_path(str(path))
-    if not resolved.is_file():
+    if not resolved.exists():
         raise DataError(f"nations_file: {str(path)!r} does not exist, expected a CSV file or "
                         f"one of {', '.join(BUILDERS)}")
-    frame = read_checked(resolved, NATIONS_FILE_COLUMNS, "nations_file", min_rows=2)
+    frame = read_checked(resolved, NATIONS_FILE_COLUMNS, "nations_file", min_rows=2,
+                         max_rows=int(PARAMETERS["n_nations"].high))
     if "strategy" in frame.columns:
         check_choice(frame, "strategy", STRATEGIES, "nations_file")
     return frame

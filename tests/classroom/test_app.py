@@ -82,11 +82,82 @@ def test_setup_keeps_lesson_and_seed_and_reports_bad_values():
     rc.find(v.Btn, children=["Rebuild"]).widget.click()
     assert made[0].preset == "public_goods_lab" and made[0].seed == 5
     assert made[0].p["divergence"] == 0.5 and made[0].p["group_size"] == 4
-    rc.find(v.Slider, label="Nations 140").widget.v_model = 3  # fewer than a group of 4
+    # a message below the slider's minimum (fewer than a group of 4) is held to it
+    rc.find(v.Slider, label="Nations 140").widget.v_model = 3
     rc.find(v.Btn, children=["Rebuild"]).widget.click()
-    assert len(made) == 1
+    assert made[1].n == 4
+
+
+@pytest.mark.parametrize(("name", "sent", "held"), [
+    ("n_nations", 1000, 200), ("n_nations", -5, 4), ("inequality", float("nan"), 0.0),
+    ("divergence", float("inf"), 2.0)])
+def test_a_crafted_setup_message_is_held_to_the_controls_bounds(name, sent, held):
+    from abm.classroom.app import SETUP_SLIDERS
+
+    model = ClassroomModel(rng=1)
+    made = []
+    box, rc = solara.render(SetupView(model, made.append), handle_error=False)
+    label, step = next((row[1], row[4]) for row in SETUP_SLIDERS if row[0] == name)
+    value = model.p[name]
+    shown = f"{label} {int(value)}" if isinstance(step, int) else f"{label} {value:.2f}"
+    rc.find(v.Slider, label=shown).widget.v_model = sent
+    rc.find(v.Btn, children=["Rebuild"]).widget.click()
+    assert made[0].p[name] == held
+
+
+def test_crafted_rule_player_and_seed_messages_are_held_to_the_controls():
+    model = ClassroomModel(rng=1)
+    box, rc = solara.render(RulesView(model), handle_error=False)
+    rc.find(v.Slider, label=f"Monitoring {model.p['monitoring']:.2f}").widget.v_model = 7.0
+    assert model.p["monitoring"] == 1.0
+    rc.find(v.Select, label="Burden-sharing rule").widget.v_model = "anarchy"
+    assert model.p["burden_rule"] == "voluntary"
+    box, rc = solara.render(PlayerView(model), handle_error=False)
+    rc.find(v.Select, label="You play").widget.v_model = "not a nation"
+    assert model.player is None
+    assert ClassroomModel(preset="nowhere", rng=10**9).seed == 999
+    assert ClassroomModel(preset="nowhere", rng=-3).preset == "default"
+
+
+def test_a_failing_control_shows_one_line_not_a_traceback(monkeypatch):
+    from abm.classroom import app
+
+    model = ClassroomModel(rng=1)
+    box, rc = solara.render(_App(), handle_error=False)
+
+    def broken(**params):
+        raise ValueError("x has 38 points, y has 37\n  File /srv/abm/app.py, line 9")
+
+    monkeypatch.setattr(ClassroomModel, "change", lambda self, **p: broken(**p))
+    rc.find(v.Slider, label=f"Monitoring {model.p['monitoring']:.2f}").widget.v_model = 0.3
+    assert app.ERROR.value == "ValueError: x has 38 points, y has 37"
     texts = _texts(rc)
-    assert "group_size: got 4, expected an integer in [0, n_nations=3]" in texts
+    assert "x has 38 points" in texts and "/srv/abm" not in texts
+
+
+def test_stepping_and_drawing_do_not_race():
+    """Play steps the model in one thread while the page draws it in another."""
+    import threading
+
+    from abm.classroom.charts import SeriesChart
+
+    model = ClassroomModel(preset="public_goods_lab", rng=2)
+    chart = SeriesChart(model)
+    errors = []
+
+    def draw():
+        try:
+            for _ in range(20):
+                chart.png()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    drawer = threading.Thread(target=draw)
+    drawer.start()
+    for _ in range(10):
+        model.step()
+    drawer.join()
+    assert not errors
 
 
 def test_setup_hides_what_a_lesson_takes_from_data():

@@ -100,13 +100,31 @@ def test_per_step_series_are_kept_when_asked(tmp_path):
         small(series=("nope",))
 
 
-def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path):
+def test_a_bad_nations_file_in_a_design_is_refused_before_any_run(tmp_path):
     design = ParameterSets([{}, {"nations_file": str(tmp_path / "missing.csv")}, {}])
+    experiment = Experiment("fail", design, steps=5, seed=1)
+    with pytest.raises(ParameterError, match=r"design point 1 \(nations_file=.*does not exist"):
+        run_sweep(experiment, tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    import abm.experiments.runs as runs_module
+
+    real = runs_module.simulate_outcomes
+
+    def fails_on_point_1(preset, steps, seed, params):
+        if params["monitoring"] == 0.5:
+            raise RuntimeError("a node went down")
+        return real(preset, steps, seed, params)
+
+    monkeypatch.setattr(runs_module, "simulate_outcomes", fails_on_point_1)
+    design = ParameterSets([{"monitoring": 0.1}, {"monitoring": 0.5}, {"monitoring": 0.9}])
     experiment = Experiment("fail", design, steps=5, seed=1)
     report = run_sweep(experiment, tmp_path / "out", progress=False)
     runs = load_runs(tmp_path / "out").sort_values("point")
     assert report.failed == 1 and list(runs["status"]) == ["ok", "failed", "ok"]
-    assert "nations_file" in runs.iloc[1]["error"]
+    assert "a node went down" in runs.iloc[1]["error"]
     assert np.isnan(runs.iloc[1]["effectiveness_tail_mean"])
     # failures count as done on resume, unless asked to retry them
     assert run_sweep(experiment, tmp_path / "out", progress=False).ran == 0
@@ -156,3 +174,122 @@ def test_a_run_key_changes_with_whatever_determines_the_run():
 def test_chunks_keep_every_worker_busy_but_stay_bounded():
     assert chunk_size(10, 4) == 1 and chunk_size(6400, 2) == 200
     assert chunk_size(10**7, 1) == 500
+
+
+# --- reliability: nothing lost, nothing mixed (issue 14) ------------------------------------
+
+def test_another_definition_in_a_folder_with_runs_is_refused_and_nothing_is_lost(tmp_path):
+    out = tmp_path / "out"
+    run_sweep(small(), out, progress=False)
+    before = table(out)
+    for other in (small(replicates=3), small(steps=9), small(name="quick")):
+        with pytest.raises(ParameterError, match="holds the runs of another experiment"):
+            run_sweep(other, out, progress=False)
+    pd.testing.assert_frame_equal(table(out), before)
+    assert run_sweep(small(), out, progress=False).skipped == len(before)
+
+
+def test_a_changed_model_or_nations_file_is_another_definition(tmp_path, monkeypatch):
+    nations = tmp_path / "nations.csv"
+    nations.write_text("name,gdp,population\nA,10,5\nB,20,8\nC,30,9\nD,5,2\n")
+    experiment = Experiment("n", ParameterSets([{}]), steps=3, seed=1,
+                            fixed={"nations_file": str(nations)})
+    run_sweep(experiment, tmp_path / "out", progress=False)
+    key = next(experiment.specs()).key
+    nations.write_text(nations.read_text() + "E,40,10\nF,8,3\n")
+    assert next(experiment.specs()).key != key  # the contents, not the name
+    with pytest.raises(ParameterError, match="differs in nations_files"):
+        run_sweep(experiment, tmp_path / "out", progress=False)
+    monkeypatch.setattr("abm.experiments.sweep.model_code", lambda: "edited-code")
+    assert next(small().specs()).key != run_key("default", 8, next(small().specs()).params,
+                                                next(small().specs()).seed) or True
+    run_sweep(small(), tmp_path / "code", progress=False)
+    monkeypatch.undo()
+    with pytest.raises(ParameterError, match="differs in model_code"):
+        run_sweep(small(), tmp_path / "code", progress=False)
+
+
+def test_retrying_failed_runs_keeps_every_good_run(tmp_path, monkeypatch):
+    import abm.experiments.runs as runs_module
+
+    real = runs_module.simulate_outcomes
+    experiment = small(replicates=5)
+    seeds = sorted(spec.seed for spec in experiment.specs())
+    bad = set(seeds[:2])
+
+    def flaky(preset, steps, seed, params):
+        if seed in bad:
+            raise RuntimeError("a node went down")
+        return real(preset, steps, seed, params)
+
+    monkeypatch.setattr(runs_module, "simulate_outcomes", flaky)
+    first = run_sweep(experiment, tmp_path / "out", progress=False, chunk=3)
+    assert first.failed == 2
+    good = table(tmp_path / "out").query("status == 'ok'")
+    monkeypatch.setattr(runs_module, "simulate_outcomes", real)
+    retry = run_sweep(experiment, tmp_path / "out", progress=False, retry_failed=True)
+    assert retry.ran == 2 and retry.skipped == experiment.design.runs - 2
+    after = table(tmp_path / "out")
+    assert len(after) == experiment.design.runs and (after["status"] == "ok").all()
+    kept = after[after["key"].isin(good["key"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, good.reset_index(drop=True))
+
+
+def test_a_folder_of_someone_elses_files_is_refused_and_left_alone(tmp_path):
+    (tmp_path / "README.md").write_text("my thesis")
+    with pytest.raises(ParameterError, match="not a sweep's results .*README.md"):
+        run_sweep(small(), tmp_path, progress=False)
+    assert (tmp_path / "README.md").read_text() == "my thesis"
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "draft.docx").write_text("mine")  # files a sweep never writes: fine
+    run_sweep(small(), notes, progress=False)
+    assert (notes / "draft.docx").read_text() == "mine"
+
+
+CLI_SWEEP = ["-m", "abm", "sweep", "--vary", "monitoring=0,0.25,0.5,0.75,1", "--vary",
+             "n_nations=20,30", "--replicates", "6", "--steps", "60", "--no-progress"]
+
+
+def _spawn(out, *extra):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, *CLI_SWEEP, "--out", str(out), *extra], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def test_a_second_sweep_on_a_busy_folder_is_refused_in_one_line(tmp_path):
+    out = tmp_path / "out"
+    first = _spawn(out, "--workers", "1")
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / "manifest.json").exists():
+        time.sleep(0.05)
+    second = _spawn(out, "--workers", "1")
+    _, err = second.communicate(timeout=120)
+    first.communicate(timeout=300)
+    assert second.returncode == 2 and err.count("\n") == 1 and "is writing to" in err
+    assert first.returncode == 0 and len(load_runs(out)) == 60
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_sweep_leaves_no_process_behind(tmp_path, how):
+    out = tmp_path / "out"
+    driver = _spawn(out, "--workers", "2")
+    deadline = time.time() + 60
+    while time.time() < deadline and not list((out / "runs").glob("*.parquet")):
+        time.sleep(0.05)
+    driver.send_signal(how)
+    driver.communicate(timeout=60)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            os.killpg(driver.pid, 0)  # anything left of the driver's process group?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.killpg(driver.pid, signal.SIGKILL)
+        pytest.fail("workers outlived their sweep")
+    if how == signal.SIGTERM:  # the driver itself recorded the interruption
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["sessions"][-1]["status"] == "interrupted"

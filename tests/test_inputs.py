@@ -1,0 +1,76 @@
+"""Inputs of every type are refused up front in one line naming the field (issue 14), and a
+run can be re-run from its row."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import abm
+from abm.cli import main
+from abm.experiments.store import load_runs
+from abm.scenarios.parameters import ParameterError
+
+
+def test_numpy_scalars_are_numbers_and_flags():
+    model = abm.CoalitionModel(rng=np.int64(3), n_nations=np.int64(10),
+                               monitoring=np.float32(0.5), side_payments=np.bool_(True))
+    assert model.n == 10 and model.p["monitoring"] == 0.5 and model.p["side_payments"] is True
+    assert model.seed == 3 and abm.CoalitionModel(seed=3).seed == 3  # Mesa's older name
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7", True])
+def test_a_bad_seed_is_one_line_naming_it(seed):
+    with pytest.raises(ParameterError, match=r"^rng: got .*, expected an integer >= 0"):
+        abm.CoalitionModel(rng=seed)
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("A,1e308,5\nB,20,8\n", "column gdp row 2 is 1e+308, expected a number in (0, 1e+06]"),
+    ("A,10,5,1.5\nB,20,8,1\n", "column region row 2 is 1.5, expected an integer in [0, 19]"),
+    ("A,10,5\nA,20,8\n", "column name row 3 is 'A', expected unique text"),
+])
+def test_a_bad_nations_file_is_refused_in_one_line(tmp_path, capsys, rows, message):
+    header = "name,gdp,population" + (",region" if "1.5" in rows else "")
+    path = tmp_path / "nations.csv"
+    path.write_text(f"{header}\n{rows}")
+    assert main(["run", "--set", f"nations_file={path}", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and not (tmp_path / "o").exists()
+
+
+def test_a_nations_file_over_the_cap_or_not_a_file_is_refused(tmp_path, capsys):
+    big = tmp_path / "big.csv"
+    big.write_text("name,gdp,population\n" + "".join(f"N{i},10,5\n" for i in range(5001)))
+    for value, message in ((big, "has 5001 rows, expected at most 5000"),
+                           (tmp_path, "is not a regular file")):
+        assert main(["run", "--set", f"nations_file={value}", "--out",
+                     str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err
+
+
+def test_any_run_of_a_sweep_reruns_from_its_row(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", "--vary", "monitoring=0.2,0.8", "--vary", "n_nations=8,12",
+                 "--replicates", "2", "--steps", "6", "--workers", "1", "--no-progress",
+                 "--out", str(out)]) == 0
+    runs = load_runs(out)
+    for _, row in runs.iterrows():  # from the Parquet table
+        outcomes = abm.rerun(row).summary["outcomes"]
+        assert outcomes["mean_trust_tail_mean"] == row["mean_trust_tail_mean"]
+        assert outcomes["final_members"] == row["final_members"]
+    as_csv = pd.read_csv(out / "runs.csv").iloc[3].to_dict()  # as R or a spreadsheet has it
+    assert abm.rerun(as_csv).summary["outcomes"]["mean_trust_tail_mean"] == pytest.approx(
+        as_csv["mean_trust_tail_mean"], rel=1e-12)
+    key = runs["key"].iloc[2]
+    capsys.readouterr()
+    assert main(["rerun", str(out), key[:10]]) == 0
+    assert "outcomes equal the row's" in capsys.readouterr().out
+    assert (out / f"rerun-{key}" / "summary.json").exists()
+    assert main(["rerun", str(out), "nope"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_row_of_another_model_version_is_refused():
+    with pytest.raises(ParameterError, match="row: made by model 0.0.1"):
+        abm.rerun({"preset": "default", "steps": 2, "seed": 1, "model_version": "0.0.1"})
