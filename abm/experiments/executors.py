@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import logging
 import multiprocessing
 import os
 import select
+import signal
 import sys
 import threading
 import time
@@ -115,9 +117,14 @@ class DaskBackend:
         if address:
             self.client = Client(address, timeout="10s")
         else:
-            self.cluster = LocalCluster(n_workers=workers or os.cpu_count(),
-                                        threads_per_worker=1, processes=True,
-                                        dashboard_address=None, host="127.0.0.1")
+            # A Ctrl-C is the driver's to handle (it shuts the cluster down): the worker
+            # processes start with SIGINT ignored, and log errors only, or a Ctrl-C printed
+            # every worker's traceback and every cancelled task's warning (71 lines).
+            with _sigint_ignored():
+                self.cluster = LocalCluster(n_workers=workers or os.cpu_count(),
+                                            threads_per_worker=1, processes=True,
+                                            dashboard_address=None, host="127.0.0.1",
+                                            silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         self.executor = self.client.get_executor(pure=False)
         self.workers = len(self.client.scheduler_info()["workers"])
@@ -126,6 +133,19 @@ class DaskBackend:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes start (they keep it ignored), then as before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def make_executor(workers: int | None, dask: str | bool | None

@@ -293,3 +293,25 @@ def test_a_killed_sweep_leaves_no_process_behind(tmp_path, how):
     if how == signal.SIGTERM:  # the driver itself recorded the interruption
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["sessions"][-1]["status"] == "interrupted"
+
+
+def test_ctrl_c_under_dask_is_one_line_and_leaves_no_process(tmp_path):
+    out = tmp_path / "out"
+    driver = _spawn(out, "--dask", "--workers", "2")
+    deadline = time.time() + 90
+    while time.time() < deadline and not list((out / "runs").glob("*.parquet")):
+        time.sleep(0.1)
+    os.killpg(driver.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    _, err = driver.communicate(timeout=90)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert driver.returncode == 130 and len(lines) == 1 and "interrupted" in lines[0]
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            os.killpg(driver.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(driver.pid, signal.SIGKILL)
+        pytest.fail("Dask's processes outlived the interrupted sweep")
