@@ -6,6 +6,7 @@ Errors in what the user typed end in one line on stderr and exit status 2, with 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -208,7 +209,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:
+        if err.errno not in _USER_ERRORS:
+            raise
+        # a full disk, a read-only or forbidden folder: the user's to fix (what finished
+        # is on disk: every file is written aside and moved into place whole)
+        where = f": {err.filename}" if err.filename else ""
+        print(f"coalition: error: {err.strerror}{where}", file=sys.stderr)
+        return 2
     return 0
+
+
+_USER_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def script_main(path: str, argv: Sequence[str] | None = None) -> int:

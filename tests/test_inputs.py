@@ -74,3 +74,35 @@ def test_any_run_of_a_sweep_reruns_from_its_row(tmp_path, capsys):
 def test_a_row_of_another_model_version_is_refused():
     with pytest.raises(ParameterError, match="row: made by model 0.0.1"):
         abm.rerun({"preset": "default", "steps": 2, "seed": 1, "model_version": "0.0.1"})
+
+
+def test_a_full_disk_is_one_line(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from abm.experiments.runs import RunResult
+
+    def full(self, out, overwrite=False):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "model.csv"))
+
+    monkeypatch.setattr(RunResult, "write", full)
+    assert main(["run", "--steps", "2", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"coalition: error: No space left on device: {tmp_path / 'model.csv'}\n"
+
+
+def test_results_follow_the_users_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        assert main(["sweep", "--vary", "monitoring=0,1", "--steps", "3", "--workers", "1",
+                     "--no-progress", "--out", str(tmp_path / "s")]) == 0
+        assert main(["run", "--steps", "2", "--out", str(tmp_path / "r")]) == 0
+    finally:
+        os.umask(old)
+    for path in [*(tmp_path / "s").rglob("*"), *(tmp_path / "r").rglob("*")]:
+        if path.name.startswith("."):
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o750 if path.is_dir() else 0o640), (path, oct(mode))
