@@ -341,10 +341,13 @@ def _app(args: argparse.Namespace) -> int:
                "--port", str(args.port), "--production", "--no-open", "--no-check-version"]
     # The browser tab's title, no "runs on Solara" banner over the rule sliders; offline (no
     # telemetry, no update check: a classroom may forbid both); an abandoned tab's session
-    # freed two minutes after it closed (solara keeps it a day by default, ~9 MB each).
+    # freed two minutes after it closed (solara keeps it a day by default, ~9 MB each); and
+    # no warning that a classroom's plain-http page is not in an iframe (its cookie is
+    # SameSite=Lax, which is what a page not embedded elsewhere needs).
     env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",
            "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_KERNEL_CULL_TIMEOUT": "2m"}
+           "SOLARA_KERNEL_CULL_TIMEOUT": "2m",
+           "PYTHONWARNINGS": "ignore:Cookies with samesite=none require https:UserWarning"}
     os.execve(sys.executable, command, env)
     return 0  # (not reached)
 

@@ -353,3 +353,27 @@ def test_in_chromium_two_sessions_have_their_own_models(server, browser):
     second.get_by_role("button", name="Step").click()
     second.get_by_text("Cycle 1:").wait_for(timeout=30_000)  # and steps on its own
     assert first.get_by_text("Cycle 2:").count() == 1
+
+
+def test_the_app_runs_offline_frees_abandoned_sessions_and_starts_without_warnings():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "abm", "app", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        environ = dict(item.split("=", 1) for item in Path(f"/proc/{proc.pid}/environ")
+                       .read_text().split("\0") if "=" in item)
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_text().split("\0")
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=20)[0]
+    assert environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert environ["SOLARA_KERNEL_CULL_TIMEOUT"] == "2m"
+    assert "--no-check-version" in cmdline
+    assert "warn" not in output.lower() and "pip install" not in output
