@@ -138,11 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--draws", type=_integer("draws", 1), default=None,
                      help="posterior predictive runs (default 200; 40 with --quick)")
     fit.add_argument("--seed", type=_integer("seed", 0), default=0,
-                     help="the calibration's seed (fixes the posterior)")
+                     help="the calibration's seed (fixes the posterior; default 0)")
     fit.add_argument("--overwrite", action="store_true",
                      help="replace a different calibration's files in --out (never other "
                           "files)")
-    add_run_options(fit)
+    add_run_options(fit, out="results/calibration/<target>, or <target>-quick")
     fit.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
                      help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
     app = sub.add_parser("app", help="serve the classroom app in the browser")
@@ -156,13 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
+def add_run_options(parser: argparse.ArgumentParser,
+                    out: str = "results/<name>, or results/<name>-quick") -> None:
     """Options every sweep-running command shares (workers, output, progress)."""
     parser.add_argument("--quick", action="store_true",
-                        help="the quick mode (small design, minutes on a laptop)")
+                        help="the quick mode (a small design: a check, seconds to a minute)")
     parser.add_argument("--workers", type=_integer("workers", 1), default=None,
                         help="worker processes (default: all cores)")
-    parser.add_argument("--out", default=None, help="results folder (default results/<name>)")
+    parser.add_argument("--out", default=None, help=f"results folder (default {out})")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no progress bar")
 
@@ -209,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as err:
         print(f"coalition: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left (`coalition ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:
         if err.errno not in _USER_ERRORS:
             raise
@@ -268,6 +272,13 @@ def _discover(args: argparse.Namespace) -> int:
     from .experiments.discovery import discover_folder, parse_condition
 
     column, sign, value = parse_condition(args.where)
+    if args.figure:  # checked before the work, not after
+        chosen = Path(args.figure)
+        if not chosen.parent.is_dir():
+            raise ParameterError(f"--figure: {chosen.parent} is not a folder")
+        if chosen.suffix.lower() not in (".png", ".pdf", ".svg", ".jpg", ".jpeg"):
+            raise ParameterError(f"--figure: got {chosen.name!r}, expected a .png, .pdf, .svg "
+                                 "or .jpg file")
     result = discover_folder(args.folder, args.where, min_coverage=args.min_coverage,
                              max_boxes=args.boxes)
     names = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne"}

@@ -1,6 +1,8 @@
 """Inputs of every type are refused up front in one line naming the field (issue 14), and a
 run can be re-run from its row."""
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +108,67 @@ def test_results_follow_the_users_umask(tmp_path):
             continue
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o750 if path.is_dir() else 0o640), (path, oct(mode))
+
+
+def test_rerun_takes_a_filtered_table_or_a_tuple_and_refuses_an_edited_nations_file(tmp_path):
+    nations = tmp_path / "nations.csv"
+    nations.write_text("name,gdp,population\nA,10,5\nB,20,8\nC,30,9\nD,5,2\n")
+    out = tmp_path / "s"
+    assert main(["sweep", "--vary", "monitoring=0.2,0.8", "--set", f"nations_file={nations}",
+                 "--steps", "4", "--workers", "1", "--no-progress", "--out", str(out)]) == 0
+    runs = load_runs(out)
+    one = runs[runs["key"] == runs["key"].iloc[1]]
+    expected = runs["mean_trust_tail_mean"].iloc[1]
+    assert abm.rerun(one).summary["outcomes"]["mean_trust_tail_mean"] == expected
+    row = next(runs.iloc[[1]].itertuples(index=False))
+    assert abm.rerun(row).summary["outcomes"]["mean_trust_tail_mean"] == expected
+    with pytest.raises(ParameterError, match="got a table of 2 rows"):
+        abm.rerun(runs)
+    nations.write_text(nations.read_text() + "E,40,10\n")
+    with pytest.raises(ParameterError, match="made by other code or another nations file"):
+        abm.rerun(runs.iloc[1])
+
+
+def test_a_parameter_both_fixed_and_varied_is_refused(capsys):
+    assert main(["sweep", "--vary", "monitoring=0,1", "--set", "monitoring=0.5"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("coalition: error: fixed: monitoring is also a factor of the design; "
+                   "expected each parameter fixed or varied, not both\n")
+
+
+def test_a_sweep_does_not_replace_another_studys_committed_results(tmp_path, capsys):
+    """A study's folder as a clone has it: manifest, README and summary, no runs."""
+    out = tmp_path / "cohesion"
+    args = ["sweep", "--vary", "monitoring=0,1", "--steps", "3", "--workers", "1",
+            "--no-progress", "--out", str(out)]
+    assert main(args) == 0
+    shutil.rmtree(out / "runs")  # (not in git)
+    (out / "runs.csv").unlink()
+    summary = (out / "summary.csv").read_text()
+    other = ["sweep", "--vary", "monitoring=0,0.5", *args[3:]]
+    assert main(other) == 2
+    assert "holds the results of another study" in capsys.readouterr().err
+    assert (out / "summary.csv").read_text() == summary
+    assert main(args) == 0  # the same study again (as after a change of the model's code)
+
+
+def test_bad_output_paths_are_refused_before_any_work(tmp_path, capsys):
+    a_file = tmp_path / "README.md"
+    a_file.write_text("mine")
+    assert main(["calibrate", "nato", "--quick", "--out", str(a_file)]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+    assert main(["discover", str(tmp_path), "--where", "retention < 0.5",
+                 "--figure", str(tmp_path / "nowhere" / "x.png")]) == 2
+    assert "--figure:" in capsys.readouterr().err
+
+
+def test_output_piped_to_a_reader_that_leaves_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "abm", "sweep", "--vary", "monitoring=0,1",
+                             "--steps", "3", "--workers", "1", "--no-progress", "--out",
+                             str(tmp_path / "s")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"2 runs")
+    proc.stdout.close()  # as `| head -1` does: the next line has no reader
+    assert proc.wait(timeout=120) == 0 and proc.stderr.read() == b""

@@ -56,7 +56,9 @@ def run_calibration(name: str, priors: dict[str, tuple[float, float]] | None = N
                 "generations": generations if generations is not None else 2 if quick else 8,
                 "seed": seed}
     draws = draws or (40 if quick else 200)
-    out = Path(out or f"results/calibration/{target.name}")
+    out = Path(out or f"results/calibration/{target.name}{'-quick' if quick else ''}")
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"out: {out} exists and is not a directory")
     check_out(out, identity(target, **settings), overwrite)  # fail before running
 
     def show(generation) -> None:

@@ -21,9 +21,12 @@ class SerialExecutor(cf.Executor):
     """Runs each task when it is submitted, in this process (no parallelism, no pickling)."""
 
     def submit(self, fn, /, *args, **kwargs):
+        from threadpoolctl import threadpool_limits
+
         future: cf.Future = cf.Future()
         try:
-            future.set_result(fn(*args, **kwargs))
+            with threadpool_limits(1):  # as in a worker: BLAS's threads only spin here
+                future.set_result(fn(*args, **kwargs))
         except BaseException as err:  # noqa: BLE001 - handed to the caller through the future
             future.set_exception(err)
         return future

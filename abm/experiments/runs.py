@@ -135,6 +135,12 @@ def rerun(row: Mapping[str, Any]) -> RunResult:
     >>> again.summary["outcomes"]["mean_trust_tail_mean"] == row["mean_trust_tail_mean"]
     True
     """
+    if isinstance(row, pd.DataFrame):  # a table filtered down to the run
+        if len(row) != 1:
+            raise ParameterError(f"row: got a table of {len(row)} rows, expected one run")
+        row = row.iloc[0]
+    elif hasattr(row, "_asdict"):  # a row of DataFrame.itertuples()
+        row = row._asdict()
     missing = [k for k in ("preset", "steps", "seed") if k not in row or _absent(row[k])]
     if missing:
         raise ParameterError(f"row: no {missing[0]!r}, expected a row of a sweep's runs table")
@@ -144,7 +150,15 @@ def rerun(row: Mapping[str, Any]) -> RunResult:
                              "outcomes would differ (install that version to re-run it)")
     params = {name: (None if _absent(row[name]) else _plain_value(row[name]))
               for name in PARAMETERS if name in row}
-    return run(str(row["preset"]), steps=int(row["steps"]), seed=int(row["seed"]), **params)
+    preset, steps, seed = str(row["preset"]), int(row["steps"]), int(row["seed"])
+    if "key" in row and not _absent(row["key"]):
+        from .sweep import run_key
+
+        if run_key(preset, steps, preset_params(preset, params), seed) != row["key"]:
+            raise ParameterError(
+                f"row: run {row['key']} was made by other code or another nations file than "
+                "this installation's (its key no longer matches), so its outcomes would differ")
+    return run(preset, steps=steps, seed=seed, **params)
 
 
 def rerun_folder(folder: str | Path, key: str, out: str | Path | None = None,

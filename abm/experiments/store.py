@@ -258,12 +258,20 @@ def open_session(out: Path, definition: dict[str, Any], backend: str, workers: i
         manifest = {}
     old = manifest.get("experiment_definition")
     if old is not None and old != _plain(definition):
+        changed = sorted(k for k in {*old, *definition}
+                         if old.get(k) != _plain(definition).get(k))
         if _has_runs(out):
-            changed = sorted(k for k in {*old, *definition}
-                             if old.get(k) != _plain(definition).get(k))
             raise ParameterError(
                 f"out: {out} holds the runs of another experiment definition (differs in "
                 f"{', '.join(changed[:4])}); choose another --out")
+        # Without runs, the same study made anew under other code (its own files replaced)
+        # is fine; another study's results (README, tables, figures) are not.
+        others = [p.name for p in out.iterdir()
+                  if not p.name.startswith(".") and p.name != "manifest.json"]
+        if others and set(changed) - _CODE_FIELDS:
+            raise ParameterError(
+                f"out: {out} holds the results of another study (differs in "
+                f"{', '.join(sorted(set(changed) - _CODE_FIELDS)[:4])}); choose another --out")
         manifest["previous_definitions"] = [*manifest.get("previous_definitions", []), old]
     elif old is None and _has_runs(out):
         raise ParameterError(f"out: {out} holds runs without a manifest saying what made "
@@ -281,6 +289,10 @@ def open_session(out: Path, definition: dict[str, Any], backend: str, workers: i
     })
     write_json(path, manifest)
     return manifest
+
+
+# What changes with the code, not with the study: a study re-made under a new model.
+_CODE_FIELDS = {"model_version", "model_code", "nations_files"}
 
 
 def _has_runs(out: Path) -> bool:

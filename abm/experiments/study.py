@@ -134,12 +134,14 @@ def load_study(path: str | Path) -> Study:
 
 
 def study_from_dict(data: Mapping[str, Any], default_name: str = "study",
-                    source: str = "study") -> Study:
-    """A study from the parsed contents of a study file; errors name ``source`` and the
-    field."""
+                    source: str | None = "study") -> Study:
+    """A study from the parsed contents of a study file; errors name ``source`` (if any: the
+    command line's options name themselves) and the field."""
     try:
         return _build(data, default_name)
     except ParameterError as err:
+        if source is None:
+            raise
         raise ParameterError(f"{source}: {err}") from None
 
 
@@ -163,7 +165,7 @@ def vary(preset: str, factors: Sequence[str], *, replicates: int = 1, seed: int 
             "design": {"type": "full_factorial", "factors": levels}}
     if steps is not None:
         data["steps"] = steps
-    return study_from_dict(data, name or f"sweep_{preset}", source="--vary")
+    return study_from_dict(data, name or f"sweep_{preset}", source=None)
 
 
 def parse_factor(text: str) -> tuple[str, list[Any]]:

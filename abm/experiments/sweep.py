@@ -62,6 +62,10 @@ class Experiment:
     series: tuple[str, ...] = ()  # model-frame columns kept per step (optional)
 
     def __post_init__(self) -> None:
+        both = sorted(set(self.fixed) & set(self.design.names))
+        if both:
+            raise ParameterError(f"fixed: {both[0]} is also a factor of the design; expected "
+                                 "each parameter fixed or varied, not both")
         self.steps = preset_steps(self.preset) if self.steps is None else self.steps
         preset_params(self.preset, self.fixed)  # fail early on bad input
         if self.series:

@@ -8,7 +8,7 @@ its SOURCES.md).
 
 >>> target = TARGETS["fg2010"]
 >>> target.fitted[:2], target.held_out[0], sorted(target.parameters)
-(('contribution_p1', 'contribution_p2'), 'belief_p1', ['novice_noise', 'unconditional_level'])
+(('contribution_p1', 'contribution_p2'), 'belief_p2', ['novice_noise', 'unconditional_level'])
 >>> round(target.observed["contribution_p1"], 1)
 39.4
 """
@@ -84,7 +84,8 @@ def prior_ranges(ranges: Mapping[str, tuple[float, float]]) -> dict[str, tuple[f
     for name, (low, high) in ranges.items():
         p = PARAMETERS.get(name)
         if p is None:
-            raise ParameterError(f"parameters: unknown parameter {name!r}")
+            raise ParameterError(f"parameters: unknown parameter {name!r}, expected one that "
+                                 "`coalition params` lists")
         if p.kind is not float:
             raise ParameterError(f"{name}: got a parameter of type {p.kind.__name__}, "
                                  "expected a real-valued one (a calibration frees only those)")
@@ -130,14 +131,15 @@ def _fg2010() -> Target:
     observed = {f"contribution_p{t}": float(v)
                 for t, v in zip(periods, data["mean_contribution_pct_endowment"])}
     observed.update({f"belief_p{t}": float(v)
-                     for t, v in zip(periods, data["mean_belief_tokens_of_20"])})
+                     for t, v in zip(periods[1:], data["mean_belief_tokens_of_20"].iloc[1:])})
     return Target(
         name="fg2010", data="public_goods_fg2010", preset="public_goods_lab",
         steps=len(periods), treatments=({},), statistics=_lab_series, observed=observed,
         # The 140 subjects of the study: the model's sampling noise is the data's.
         fixed={"n_nations": 140},
         fitted=tuple(f"contribution_p{t}" for t in periods),
-        held_out=tuple(f"belief_p{t}" for t in periods),
+        # Period 1's belief is not a prediction: `initial_belief` is that very figure.
+        held_out=tuple(f"belief_p{t}" for t in periods[1:]),
         parameters={"novice_noise": (0.0, 2.0), "unconditional_level": (0.0, 2.0)})
 
 
