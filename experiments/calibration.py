@@ -23,6 +23,7 @@ abm/experiments/calibration_report.py), recovery.csv and recovery.png, and READM
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -38,7 +39,8 @@ from abm.experiments.executors import make_executor
 from abm.experiments.figures import save_figure
 from abm.experiments.store import write_json
 from abm.experiments.targets import TARGETS
-from abm.scenarios.presets import preset_params
+from abm.scenarios.parameters import defaults
+from abm.scenarios.presets import presets
 from abm.version import __version__
 
 SEED = 2026
@@ -84,42 +86,42 @@ def recovery_figure(out: Path, table: pd.DataFrame) -> None:
     save_figure(fig, out / "recovery.png")
 
 
-def preset_values(posterior) -> str:
+def preset_values(summary: pd.DataFrame, preset: str) -> str:
     """Where the presets' point fits (docs/ODD.md, section 11) fall in the posterior."""
-    preset = preset_params(posterior.target.preset)
+    values = {**defaults(), **presets[preset]}
     parts = []
-    for row in posterior.summary().itertuples():
-        value = preset[row.parameter]
+    for row in summary.itertuples():
+        value = values[row.parameter]
         where = "inside" if row.low <= value <= row.high else "outside"
         parts.append(f"`{row.parameter}` {value:g} ({where} [{row.low:.3f}, {row.high:.3f}])")
     return "The preset's values against the 90 % credible intervals: " + "; ".join(parts) + "."
 
 
-def _interval(posterior, name: str) -> str:
-    row = posterior.summary().set_index("parameter").loc[name]
+def _interval(summary: pd.DataFrame, name: str) -> str:
+    row = summary.set_index("parameter").loc[name]
     return f"{row['median']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"
 
 
-def _fg_reading(posterior, check) -> str:
+def _fg_reading(summary: pd.DataFrame, check: pd.DataFrame) -> str:
     held = check[~check["fitted"]]
     return (
         "Reading: the ten periods' contributions pin both parameters down (the intervals "
         "cover a quarter and a sixth of their priors): decision errors of novices "
-        f"`novice_noise` {_interval(posterior, 'novice_noise')} and the level of the 'other' "
-        f"types `unconditional_level` {_interval(posterior, 'unconditional_level')}. The "
+        f"`novice_noise` {_interval(summary, 'novice_noise')} and the level of the 'other' "
+        f"types `unconditional_level` {_interval(summary, 'unconditional_level')}. The "
         f"held-out beliefs fall inside the predictive interval in {int(held['inside'].sum())} "
         f"of {len(held)} periods, and just above it where they miss: the model's beliefs fall "
         "a little faster than the subjects' in the middle periods. Period 10's contribution "
         "(11.2 %) is below the interval: the model's end-game drop is too small.")
 
 
-def _htg_reading(posterior, check) -> str:
+def _htg_reading(summary: pd.DataFrame, check: pd.DataFrame) -> str:
     held = check[~check["fitted"]]
     return (
         "Reading: the series identify `antisocial_punishment` "
-        f"{_interval(posterior, 'antisocial_punishment')} and `reputation_weight` "
-        f"{_interval(posterior, 'reputation_weight')}, but hardly `punishment_effort` "
-        f"{_interval(posterior, 'punishment_effort')}: more effort with more antisocial "
+        f"{_interval(summary, 'antisocial_punishment')} and `reputation_weight` "
+        f"{_interval(summary, 'reputation_weight')}, but hardly `punishment_effort` "
+        f"{_interval(summary, 'punishment_effort')}: more effort with more antisocial "
         "punishment gives the same pooled series (the ridge that the point fit met, "
         "docs/ODD.md, section 11). The held-out end game (periods 8-10 of both treatments) "
         f"falls inside the predictive interval in {int(held['inside'].sum())} of {len(held)} "
@@ -127,7 +129,7 @@ def _htg_reading(posterior, check) -> str:
         "the posterior prefers more of both.")
 
 
-def _nato_reading(posterior, check) -> str:
+def _nato_reading(summary: pd.DataFrame, check: pd.DataFrame) -> str:
     held = check.set_index("statistic")
     return (
         "Reading: NATO's 2015-2019 record says little about these parameters (the intervals "
@@ -145,8 +147,9 @@ def _nato_reading(posterior, check) -> str:
 READINGS = {"fg2010": _fg_reading, "htg2008": _htg_reading, "nato": _nato_reading}
 
 
-def readme(out: Path, quick: bool, recovered: pd.DataFrame, results: dict,
-           timing: dict, workers: int) -> None:
+def readme(out: Path, quick: bool, workers: int) -> None:
+    """README.md from what the run wrote in ``out`` (so that it can be rewritten alone)."""
+    recovered = pd.read_csv(out / "recovery.csv")
     lines = [
         "# Calibration with uncertainty (ABC-SMC)", "",
         f"Mode: {'quick' if quick else 'full'}; model version {__version__}; seed {SEED}; "
@@ -165,27 +168,29 @@ def readme(out: Path, quick: bool, recovered: pd.DataFrame, results: dict,
     lines += [markdown_table(by), "",
               f"Over all: {recovered['covered'].mean():.0%} of {len(recovered)} intervals "
               "cover the truth.", "", "![recovery](recovery.png)", ""]
-    for number, (name, (posterior, check, seconds)) in enumerate(results.items(), start=2):
-        target = posterior.target
-        summary = posterior.summary().drop(columns=["prior_low", "prior_high"])
+    for number, name in enumerate(QUICK if quick else FULL, start=2):
+        record = json.loads((out / name / "calibration.json").read_text())
+        summary = pd.read_csv(out / name / "parameters.csv")
+        check = pd.read_csv(out / name / "predictive.csv")
         held = check[~check["fitted"]]
         fitted = check[check["fitted"]]
+        seconds, runs = record["seconds"], record["simulations"]
         # (the readings describe the full results; the quick mode's are only a check)
-        reading = READINGS[name](posterior, check) if not quick else ""
+        reading = READINGS[name](summary, check) if not quick else ""
         lines += [
-            f"## {number}. {name} ({target.data})", "",
-            f"Preset `{target.preset}` with {dict(target.fixed) or 'no changes'}; "
-            f"{len(posterior.generations) - 1} generations of {len(posterior.particles)} "
-            f"particles, {posterior.simulations:,} runs in {seconds:.0f} s "
-            f"({posterior.simulations / seconds:.1f} runs/s). Fitted: "
-            f"{', '.join(target.fitted)}. Held out: {', '.join(target.held_out)}.", "",
-            markdown_table(summary), "",
-            f"Posterior predictive check ({len(check['statistic'])} statistics, "
-            f"{posterior.settings['population']} particles): the data fall inside the 90 % "
-            f"predictive interval for {int(fitted['inside'].sum())}/{len(fitted)} fitted and "
+            f"## {number}. {name} ({record['data']})", "",
+            f"Preset `{record['preset']}` with {record['fixed'] or 'no changes'}; "
+            f"{record['generations_completed']} generations of {record['population']} "
+            f"particles, {runs:,} runs in {seconds:.0f} s ({runs / seconds:.1f} runs/s). "
+            f"Fitted: {', '.join(record['fitted'])}. Held out: "
+            f"{', '.join(record['held_out'])}.", "",
+            markdown_table(summary.drop(columns=["prior_low", "prior_high"])), "",
+            f"Posterior predictive check ({len(check)} statistics, {record['population']} "
+            f"particles): the data fall inside the 90 % predictive interval for "
+            f"{int(fitted['inside'].sum())}/{len(fitted)} fitted and "
             f"{int(held['inside'].sum())}/{len(held)} held-out statistics.", "",
             markdown_table(check), "",
-            preset_values(posterior), "", reading, "",
+            preset_values(summary, record["preset"]), "", reading, "",
             f"![{name} posterior]({name}/posterior.png)", "",
             f"![{name} predictive]({name}/predictive.png)", ""]
     (out / "README.md").write_text("\n".join(lines))
@@ -194,9 +199,16 @@ def readme(out: Path, quick: bool, recovered: pd.DataFrame, results: dict,
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="calibration", description=__doc__.splitlines()[0])
     add_run_options(parser)
+    parser.add_argument("--readme", action="store_true",
+                        help="only rewrite README.md from the results already in --out")
     args = parser.parse_args(argv)
     out = Path(args.out or ("results/validation-quick/calibration" if args.quick
                             else "results/validation/calibration"))
+    if args.readme:
+        workers = json.loads((out / "recovery.json").read_text()).get("workers", 2)
+        readme(out, args.quick, workers)
+        print(f"rewrote {out / 'README.md'}")
+        return 0
     out.mkdir(parents=True, exist_ok=True)
     settings = QUICK if args.quick else FULL
     executor, workers, backend, close = make_executor(args.workers, None)
@@ -217,11 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         close()
     write_json(out / "recovery.json", {"model_version": __version__, "quick": args.quick,
-                                       "seconds": recovery_seconds,
+                                       "seconds": recovery_seconds, "workers": workers,
                                        "settings": RECOVERY_QUICK if args.quick
                                        else RECOVERY_FULL})
     recovery_figure(out, recovered)
-    readme(out, args.quick, recovered, results, recovery_seconds, workers)
+    readme(out, args.quick, workers)
     print(f"written to {out}")
     return 0
 

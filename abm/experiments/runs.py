@@ -19,6 +19,7 @@ from ..model.reporters import plain, run_outcomes
 from ..scenarios.parameters import PARAMETERS, ParameterError
 from ..scenarios.presets import preset_params, preset_steps
 from ..version import __version__
+from .keys import run_key
 
 
 @dataclass(repr=False)
@@ -130,7 +131,9 @@ def rerun(row: Mapping[str, Any]) -> RunResult:
     outcomes equal the row's when the model is the same version.
 
     >>> from abm.experiments.sweep import run_chunk, RunSpec
-    >>> row = run_chunk("alliance", 5, (), [RunSpec("k", 0, 0, 11, {"n_nations": 6})])[0][0]
+    >>> params = preset_params("alliance", {"n_nations": 6})
+    >>> spec = RunSpec(run_key("alliance", 5, params, 11), 0, 0, 11, params)
+    >>> row = run_chunk("alliance", 5, (), [spec])[0][0]
     >>> again = rerun(row)
     >>> again.summary["outcomes"]["mean_trust_tail_mean"] == row["mean_trust_tail_mean"]
     True
@@ -151,13 +154,11 @@ def rerun(row: Mapping[str, Any]) -> RunResult:
     params = {name: (None if _absent(row[name]) else _plain_value(row[name]))
               for name in PARAMETERS if name in row}
     preset, steps, seed = str(row["preset"]), int(row["steps"]), int(row["seed"])
-    if "key" in row and not _absent(row["key"]):
-        from .sweep import run_key
-
-        if run_key(preset, steps, preset_params(preset, params), seed) != row["key"]:
-            raise ParameterError(
-                f"row: run {row['key']} was made by other code or another nations file than "
-                "this installation's (its key no longer matches), so its outcomes would differ")
+    made = run_key(preset, steps, preset_params(preset, params), seed)
+    if "key" in row and not _absent(row["key"]) and made != row["key"]:
+        raise ParameterError(
+            f"row: run {row['key']} was made by other code or another nations file than "
+            "this installation's (its key no longer matches), so its outcomes would differ")
     return run(preset, steps=steps, seed=seed, **params)
 
 

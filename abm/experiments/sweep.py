@@ -12,10 +12,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import functools
-import hashlib
 import itertools
-import json
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,13 +24,13 @@ import pandas as pd
 
 from ..model.recording import MODEL_COLUMNS
 from ..model.reporters import RUN_OUTCOMES
-from ..scenarios.nation_sets import nations_path
 from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.population import read_nations_file
 from ..scenarios.presets import preset_params, preset_steps
 from ..version import __version__, model_code
 from .designs import Design, run_seed
 from .executors import SerialExecutor, make_executor
+from .keys import nations_digest, run_key
 from .store import (
     check_sweep_out,
     close_session,
@@ -121,35 +118,6 @@ class RunSpec:
     replicate: int
     seed: int
     params: dict[str, Any]
-
-
-def run_key(preset: str, steps: int, params: dict[str, Any], seed: int) -> str:
-    """Identity of a run: a hash of what determines its results (the model's version and
-    code, preset, steps, seed, parameters, and a nations file's contents, not only its
-    name)."""
-    nations = params.get("nations_file")
-    blob = json.dumps([__version__, model_code(), preset, steps, seed, sorted(params.items()),
-                       nations_digest(nations) if nations else None],
-                      separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:20]
-
-
-def nations_digest(value: str) -> str:
-    """The SHA-256 of the nations file a ``nations_file`` value names (cached while the
-    file's size and modification time stay the same); "missing" if it cannot be read (the
-    run then fails, saying why)."""
-    path = nations_path(value)
-    try:
-        stat = path.stat()
-        return _digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        return "missing"
-
-
-@functools.lru_cache(maxsize=64)
-def _digest(path: str, size: int, mtime: int) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()[:16]
 
 
 # --- running (this part executes in the workers) -------------------------------------------------

@@ -41,7 +41,8 @@ def test_design_sizes():
     (lambda: FullFactorial({"mpcr": [1]}, replicates=0), "replicates"),
     (lambda: LatinHypercube({"mpcr": (0.0, 99.0)}, samples=4), "mpcr"),
     (lambda: SobolSample({"mpcr": (0.1, 1.0)}, base=10), "base"),
-    (lambda: list(small(fixed={"monitoring": 3}).specs()), "monitoring"),
+    (lambda: list(small(fixed={"mpcr": 99}).specs()), "mpcr"),
+    (lambda: small(fixed={"monitoring": 0.5}), "fixed"),  # fixed and varied at once
 ])
 def test_bad_designs_name_the_field(bad, field):
     with pytest.raises(ParameterError, match=f"^{field}"):
