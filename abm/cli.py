@@ -143,8 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="replace a different calibration's files in --out (never other "
                           "files)")
     add_run_options(fit, out="results/calibration/<target>, or <target>-quick")
-    fit.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
-                     help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
+    add_dask_option(fit)
     app = sub.add_parser("app", help="serve the classroom app in the browser")
     app.add_argument("--port", type=_integer("port", 1), default=8765,
                      help="port (default 8765)")
@@ -168,10 +167,14 @@ def add_run_options(parser: argparse.ArgumentParser,
                         help="no progress bar")
 
 
-def add_sweep_options(parser: argparse.ArgumentParser) -> None:
-    add_run_options(parser)
+def add_dask_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask", nargs="?", const=True, default=None, metavar="ADDRESS",
                         help="run on Dask: a new LocalCluster, or the scheduler at ADDRESS")
+
+
+def add_sweep_options(parser: argparse.ArgumentParser) -> None:
+    add_run_options(parser)
+    add_dask_option(parser)
     parser.add_argument("--retry-failed", action="store_true",
                         help="run again the runs recorded as failed")
     parser.add_argument("--no-csv", dest="csv", action="store_false",

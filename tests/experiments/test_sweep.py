@@ -259,6 +259,20 @@ def _spawn(out, *extra):
                             start_new_session=True)
 
 
+def _group_ends(group: int, within: float = 20.0) -> bool:
+    """Whether every process of the driver's process group ends within ``within`` seconds
+    (those left are then killed, so that no test leaves one behind)."""
+    deadline = time.time() + within
+    while time.time() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    os.killpg(group, signal.SIGKILL)
+    return False
+
+
 def test_a_second_sweep_on_a_busy_folder_is_refused_in_one_line(tmp_path):
     out = tmp_path / "out"
     first = _spawn(out, "--workers", "1")
@@ -281,16 +295,7 @@ def test_a_killed_sweep_leaves_no_process_behind(tmp_path, how):
         time.sleep(0.05)
     driver.send_signal(how)
     driver.communicate(timeout=60)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            os.killpg(driver.pid, 0)  # anything left of the driver's process group?
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        os.killpg(driver.pid, signal.SIGKILL)
-        pytest.fail("workers outlived their sweep")
+    assert _group_ends(driver.pid), "workers outlived their sweep"
     if how == signal.SIGTERM:  # the driver itself recorded the interruption
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["sessions"][-1]["status"] == "interrupted"
@@ -306,13 +311,4 @@ def test_ctrl_c_under_dask_is_one_line_and_leaves_no_process(tmp_path):
     _, err = driver.communicate(timeout=90)
     lines = [line for line in err.splitlines() if line.strip()]
     assert driver.returncode == 130 and len(lines) == 1 and "interrupted" in lines[0]
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            os.killpg(driver.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.2)
-    else:
-        os.killpg(driver.pid, signal.SIGKILL)
-        pytest.fail("Dask's processes outlived the interrupted sweep")
+    assert _group_ends(driver.pid), "Dask's processes outlived the interrupted sweep"
