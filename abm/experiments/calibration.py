@@ -31,12 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
 
+from abm.experiments.designs import SEED_MASK  # (seeds R and spreadsheets keep exactly)
 from abm.experiments.executors import SerialExecutor
 from abm.experiments.targets import Target, simulate, simulate_many
 from abm.scenarios.parameters import ParameterError
 from abm.version import __version__
-
-_SEED_MASK = (1 << 49) - 1  # seeds R and spreadsheets keep exactly (designs.run_seed)
 
 
 @dataclass
@@ -191,7 +190,7 @@ def _proposal_rng(seed: int, generation: int, index: int) -> np.random.Generator
 
 
 def _sim_seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(0, _SEED_MASK, endpoint=True))
+    return int(rng.integers(0, SEED_MASK, endpoint=True))
 
 
 class _Kernel:

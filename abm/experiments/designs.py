@@ -17,7 +17,7 @@ import numpy as np
 
 from ..scenarios.parameters import PARAMETERS, ParameterError
 
-_SEED_MASK = (1 << 49) - 1
+SEED_MASK = (1 << 49) - 1
 
 
 def run_seed(experiment_seed: int, point: int, replicate: int, common: bool = False) -> int:
@@ -35,7 +35,7 @@ def run_seed(experiment_seed: int, point: int, replicate: int, common: bool = Fa
     state = np.random.SeedSequence(experiment_seed, spawn_key=key).generate_state(2, np.uint32)
     # 49 bits: at most 15 digits, kept exactly by R's doubles and by spreadsheets (a 64-bit
     # seed is not), and enough that a million runs share no seed but by a 1-in-1,000 chance.
-    return (int(state[0]) << 17 | int(state[1]) >> 15) & _SEED_MASK
+    return (int(state[0]) << 17 | int(state[1]) >> 15) & SEED_MASK
 
 
 class Design:
