@@ -125,14 +125,9 @@ def read_parts(folder: Path, columns: Sequence[str] | None = None,
     return pa.concat_tables(tables, promote_options="default"), damaged
 
 
-def done_keys(folder: Path, retry_failed: bool = False) -> set[str]:
-    """Keys of the runs already on disk (failed ones too, unless they are to be retried)."""
-    return scan_keys(folder, retry_failed)[0]
-
-
 def scan_keys(folder: Path, retry_failed: bool = False) -> tuple[set[str], list[Path]]:
-    """(keys of the runs on disk, damaged parts set aside now); a key recorded both failed
-    and ok counts as ok."""
+    """(keys of the runs on disk, failed ones too unless they are to be retried; damaged
+    parts set aside now); a key recorded both failed and ok counts as ok."""
     table, damaged = read_parts(folder, columns=["key", "status"])
     if table is None:
         return set(), damaged

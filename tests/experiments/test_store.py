@@ -8,7 +8,6 @@ import pytest
 
 from abm.experiments.store import (
     close_session,
-    done_keys,
     export_csv,
     folder_lock,
     load_runs,
@@ -42,8 +41,8 @@ def test_parts_are_written_whole_and_read_back_as_one_table(tmp_path):
     assert write_part(runs, part_name([]), [], run_schema()) is None  # nothing: no file
     assert len(list(runs.iterdir())) == 2
     assert pq.read_schema(first).names == run_schema().names
-    assert done_keys(runs) == {"a", "b", "c"}
-    assert done_keys(runs, retry_failed=True) == {"a", "c"}
+    assert scan_keys(runs)[0] == {"a", "b", "c"}
+    assert scan_keys(runs, retry_failed=True)[0] == {"a", "c"}
     assert sorted(load_runs(tmp_path)["key"]) == ["a", "b", "c"]
     table = pd.read_csv(export_csv(tmp_path, ["monitoring"]))
     assert table["key"].tolist() == ["b", "a", "c"]  # sorted by point
@@ -55,7 +54,7 @@ def test_parts_are_written_whole_and_read_back_as_one_table(tmp_path):
 
 def test_an_empty_folder_reads_as_no_runs(tmp_path):
     assert load_runs(tmp_path).empty and list(load_runs(tmp_path).columns) == run_schema().names
-    assert load_series(tmp_path).empty and done_keys(tmp_path / "runs") == set()
+    assert load_series(tmp_path).empty and scan_keys(tmp_path / "runs")[0] == set()
 
 
 def test_the_manifest_keeps_every_session_and_every_definition(tmp_path):
@@ -79,7 +78,7 @@ def test_a_retry_adds_a_part_and_the_ok_record_wins(tmp_path):
     assert len(list(runs.glob("*.parquet"))) == 3  # nothing replaced
     frame = load_runs(tmp_path).set_index("key")
     assert frame.loc["b", "status"] == "ok" and frame.loc["b", "seed"] == 2
-    assert done_keys(runs, retry_failed=True) == {"a", "b"}
+    assert scan_keys(runs, retry_failed=True)[0] == {"a", "b"}
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty"])
