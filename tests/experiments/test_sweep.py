@@ -303,7 +303,8 @@ def test_a_killed_sweep_leaves_no_process_behind(tmp_path, how):
 
 def test_ctrl_c_under_dask_is_one_line_and_leaves_no_process(tmp_path):
     out = tmp_path / "out"
-    driver = _spawn(out, "--dask", "--workers", "2")
+    # (enough runs that the sweep is still running when the Ctrl-C comes)
+    driver = _spawn(out, "--dask", "--workers", "2", "--replicates", "200")
     deadline = time.time() + 90
     while time.time() < deadline and not list((out / "runs").glob("*.parquet")):
         time.sleep(0.1)
