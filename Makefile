@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench studies studies-quick validation docs screenshots app clean
+.PHONY: run test lint bench studies studies-quick validation docs screenshots app classroom clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; install Python >= 3.12 or run make PYTHON=/path/to/python3.12"; exit 2; }
@@ -25,6 +25,10 @@ test: $(STAMP)
 app: $(STAMP)
 	$(BIN)/coalition app
 
+# The shared game for a whole class on http://<this machine>:8000 (see docs/classroom.md).
+classroom: $(STAMP)
+	$(BIN)/coalition classroom --host 0.0.0.0
+
 lint: $(STAMP)
 	$(BIN)/ruff check abm tests benchmarks experiments docs
 
@@ -33,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_calibrate.py
+	$(BIN)/python benchmarks/bench_classroom.py
 
 # The five studies: quick mode (a minute, for checking) and full mode (what results/ holds:
 # about 35 minutes on 2 cores, most of it the Sobol indices).
@@ -52,9 +57,10 @@ validation: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -c "from abm.scenarios.parameters import update_odd; update_odd()"
 
-# docs/images/*.png, the app's screenshots in docs/classroom.md (needs /usr/bin/chromium).
+# docs/images/*.png, the screenshots in docs/classroom.md (needs /usr/bin/chromium).
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py
+	$(BIN)/python docs/screenshots_shared.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

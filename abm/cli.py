@@ -14,6 +14,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from .classroom import launch
 from .scenarios.parameters import PARAMETERS, ParameterError, parse_value
 from .scenarios.presets import DESCRIPTIONS, presets
 
@@ -144,15 +145,28 @@ def build_parser() -> argparse.ArgumentParser:
                           "files)")
     add_run_options(fit, out="results/calibration/<target>, or <target>-quick")
     add_dask_option(fit)
-    app = sub.add_parser("app", help="serve the classroom app in the browser")
-    app.add_argument("--port", type=_integer("port", 1), default=8765,
-                     help="port (default 8765)")
-    app.add_argument("--host", default="127.0.0.1",
-                     help="address to listen on (default 127.0.0.1: this machine only; "
-                          "0.0.0.0 serves the whole network)")
+    app = sub.add_parser("app", help="serve the single-player classroom app in the browser")
+    add_server_options(app, 8765)
+    room = sub.add_parser("classroom", help="serve the shared game: a class in one coalition, "
+                                            "with the teacher's dashboard and a projector page")
+    add_server_options(room, 8000)
+    room.add_argument("--out", type=Path, default=Path("results/classroom"),
+                      help="where each game's record is saved when it ends (default "
+                           "results/classroom; a new folder per game)")
+    room.add_argument("--public-url", default="",
+                      help="the address students type, if not this machine's (e.g. behind "
+                           "a proxy): http://host:port")
     sub.add_parser("presets", help="list the presets")
     sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
     return parser
+
+
+def add_server_options(parser: argparse.ArgumentParser, port: int) -> None:
+    parser.add_argument("--port", type=_integer("port", 1), default=port,
+                        help=f"port (default {port})")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1: this machine only; "
+                             "0.0.0.0 serves the whole network)")
 
 
 def add_run_options(parser: argparse.ArgumentParser,
@@ -201,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run":
             return _run(args)
         elif args.command == "app":
-            return _app(args)
+            launch.single_player(args.host, _port(args.port))
+        elif args.command == "classroom":
+            launch.shared_game(args.host, _port(args.port), args.out, args.public_url)
         elif args.command == "sweep":
             return _sweep(args)
         elif args.command == "discover":
@@ -341,29 +357,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _app(args: argparse.Namespace) -> int:
-    """Serve abm.classroom.app with solara (one model per browser session).
-
-    The process becomes the solara server (exec), so that a signal that stops it stops the
-    server: a child process would outlive a terminated parent and keep the port.
-    """
-    if args.port > 65535:
-        raise ParameterError(f"port: got {args.port}, expected an integer in [1, 65535]")
-    print(f"coalition app: serving on http://{args.host}:{args.port} (Ctrl-C stops it)",
-          flush=True)
-    command = [sys.executable, "-m", "solara", "run", "abm.classroom.app:Page", "--host", args.host,
-               "--port", str(args.port), "--production", "--no-open", "--no-check-version"]
-    # The browser tab's title, no "runs on Solara" banner over the rule sliders; offline (no
-    # telemetry, no update check: a classroom may forbid both); an abandoned tab's session
-    # freed two minutes after it closed (solara keeps it a day by default, ~9 MB each); and
-    # no warning that a classroom's plain-http page is not in an iframe (its cookie is
-    # SameSite=Lax, which is what a page not embedded elsewhere needs).
-    env = {**os.environ, "SOLARA_THEME_TITLE": "Coalition burden-sharing",
-           "SOLARA_THEME_SHOW_BANNER": "False", "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_KERNEL_CULL_TIMEOUT": "2m",
-           "PYTHONWARNINGS": "ignore:Cookies with samesite=none require https:UserWarning"}
-    os.execve(sys.executable, command, env)
-    return 0  # (not reached)
+def _port(port: int) -> int:
+    if port > 65535:
+        raise ParameterError(f"port: got {port}, expected an integer in [1, 65535]")
+    return port
 
 
 def _f(x) -> str:

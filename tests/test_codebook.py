@@ -51,3 +51,21 @@ def test_every_calibration_column_is_in_the_codebook():
     missing = [c for t in tables for c in t.columns if c not in names]
     missing += [c for c in frame.columns if c not in names and c not in free]
     assert not missing, f"not in docs/outputs.md: {missing}"
+
+
+def test_every_classroom_record_column_is_in_the_codebook():
+    from abm.classroom import debrief
+    from abm.classroom.room import Room
+
+    room = Room("default", n_nations=4, seed=1)
+    seat = room.join("Ana")
+    room.submit(seat.token, funds=0.5)
+    room.advance()
+    room.end()
+    result = debrief.finish(room, classes=2)
+    names = defined()
+    missing = [c for t in (result.decisions, result.students, result.band) for c in t.columns
+               if c not in names and c not in PARAMETERS]
+    assert not missing, f"not in docs/outputs.md: {missing}"
+    text = CODEBOOK.read_text()
+    assert all(f"`{key}`" in text for key in result.setup)

@@ -1,5 +1,7 @@
-"""The classroom app: lessons (the presets) in the browser, with live charts, rules a teacher
-changes while the model runs, and a student playing a nation.
+"""The classroom: the single-player app (``app.py``: lessons in the browser, live charts,
+rules a teacher changes while the model runs, a student playing a nation) and the shared game
+(``server.py``: the whole class in one coalition, with a teacher's dashboard, a projector page
+and a debrief).
 
-Builds on ``abm.model`` and ``abm.scenarios``; Solara and matplotlib load only here.
+Builds on ``abm.model`` and ``abm.scenarios``; Solara, matplotlib and Starlette load only here.
 """

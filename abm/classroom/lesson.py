@@ -49,10 +49,15 @@ class ClassroomModel(CoalitionModel):
     def layout(self) -> dict[int, np.ndarray]:
         """Node positions, fixed for the model's life and seeded from its seed."""
         if self._layout is None:
-            graph = nx.complete_graph(self.n)
-            weights = {(i, j): float(self.trust[i, j] + self.trust[j, i]) / 2
-                       for i, j in graph.edges}
-            nx.set_edge_attributes(graph, weights, "weight")
-            seed = int(np.random.SeedSequence(self.seed).generate_state(1)[0])
-            self._layout = nx.spring_layout(graph, seed=seed, weight="weight")
+            self._layout = layout(self)
         return self._layout
+
+
+def layout(model: CoalitionModel) -> dict[int, np.ndarray]:
+    """Positions of the nations for the network chart: a spring layout of their initial
+    trust, seeded from the model's seed (the same seed draws the same picture)."""
+    graph = nx.complete_graph(model.n)
+    weights = {(i, j): float(model.trust[i, j] + model.trust[j, i]) / 2 for i, j in graph.edges}
+    nx.set_edge_attributes(graph, weights, "weight")
+    seed = int(np.random.SeedSequence(model.seed).generate_state(1)[0])
+    return nx.spring_layout(graph, seed=seed, weight="weight")

@@ -203,7 +203,7 @@ class CoalitionModel(mesa.Model):
                                           mandates.part):
                 deals = self._deals = side_payments.make_deals(
                     pledges, mandates, terms, missions, state.trust, world.capacity,
-                    self.nations, rng, self.steps + p["deal_term"])
+                    self.nations, rng, self.steps + p["deal_term"], state.played)
         if deals is not None:
             pledge, paid, received = deals.apply(pledges.pledge, world.capacity)
 
@@ -231,7 +231,7 @@ class CoalitionModel(mesa.Model):
             pledge, given.delivered, assessed.delivered_value, terms.fair, terms.fair_total,
             terms.unit_cost, mandates.part, state.strategy, gross, p, detected,
             sees & aware_partners if p["peer_punishment"] else None,
-            state.spent, state.retaliation_belief)
+            state.spent, state.retaliation_belief, state.punishing)
 
         # 7. Trust update: each nation on what it saw.
         trusted = trust.update(state.trust, pledge, terms.unit_cost, assessed.delivered_value,

@@ -122,6 +122,35 @@ class Nation(mesa.Agent):
     def clear_pledge(self) -> None:
         self.model.state.played.pop(self.index, None)
 
+    def set_punishment(self, targets: dict[int, float]) -> None:
+        """Fix whom this nation punishes (e.g. a student playing it), when the rules allow
+        peer punishment: ``{nation index: share}``, each share in [0, 1] of the most it may
+        spend on that partner (``punishment_cap`` x the partner's fair share). It reaches only
+        the partners whose contributions it sees; any nation left out is not punished. The
+        choice holds every cycle until ``clear_punishment``.
+
+        >>> from abm.model import CoalitionModel
+        >>> model = CoalitionModel(rng=1, n_nations=4, peer_punishment=True)
+        >>> model.nations[0].set_punishment({2: 1.0})
+        >>> model.step()
+        >>> spent = model.state.spent[0]
+        >>> bool(spent[2] > 0), float(spent[1] + spent[3])
+        (True, 0.0)
+        """
+        share = np.zeros(self.model.n)
+        for target, value in targets.items():
+            if not 0 <= int(target) < self.model.n or int(target) == self.index:
+                raise ValueError(f"set_punishment: target {target} is not another nation "
+                                 f"(expected 0 to {self.model.n - 1}, not {self.index})")
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"set_punishment: share {value} for {target} is outside "
+                                 "[0, 1]")
+            share[int(target)] = float(value)
+        self.model.state.punishing[self.index] = share
+
+    def clear_punishment(self) -> None:
+        self.model.state.punishing.pop(self.index, None)
+
     def offer_side_payment(self, deal: SideDeal, mission: int) -> None:
         """Pay the cheapest trusted nation with spare troops to close the gap this nation
         expects in the mission's troops.

@@ -114,6 +114,8 @@ class CoalitionState:
     funds_pledged: np.ndarray | None  # last cycle's funds pledges (budget inertia)
     missions: Missions
     played: dict[int, np.ndarray]  # pledges (c,) of the nations a person plays
+    punishing: dict[int, np.ndarray]  # (n,) what a person playing a nation spends on each
+    # partner it sees, as a share of the most a punisher may spend (``punishment_cap``)
     # Learned expectations (none of them is known in advance: each is learned from what the
     # nation received and saw, docs/ODD.md, section 7).
     penalty_belief: np.ndarray  # peer punishment per unit given below the partners' average
@@ -142,7 +144,7 @@ class CoalitionState:
             strategy=traits.strategy, member=np.ones(n, dtype=bool), n_members=n,
             streak=np.zeros(n, dtype=int), worth=np.zeros(n), payoff=np.zeros(n),
             partner_trust=np.full(n, p["initial_trust"]), funds_pledged=funds_pledged,
-            missions=missions, played={}, penalty_belief=np.zeros(n),
+            missions=missions, played={}, punishing={}, penalty_belief=np.zeros(n),
             detection_belief=np.full(n, p["prior_detection"]), retaliation_belief=np.zeros(n),
             punishment_base=np.zeros(n),
             spent=None, suspended=np.zeros(n, dtype=bool), arrears=np.zeros(n))

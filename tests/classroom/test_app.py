@@ -1,7 +1,5 @@
 """The classroom app: Solara component tests, and one end-to-end run in headless Chromium."""
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +16,7 @@ from mesa.visualization.utils import force_update
 from abm.classroom.app import LessonView, Page, PlayerView, RulesView, SetupView
 from abm.classroom.lesson import ClassroomModel
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .servers import free_port, start
 
 
 @solara.component
@@ -228,30 +226,10 @@ def test_the_seed_control_is_an_integer_and_reset_uses_it():
 
 
 # --- end to end ----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "abm", "app", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"the app exited: {proc.stdout.read()[-2000:]}")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not answer within 90 s")
+    proc, base = start(["app"])
+    url = base + "/"
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -259,20 +237,6 @@ def server():
     time.sleep(1)
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("/usr/bin/chromium is missing (apt-get install chromium)")
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield browser
-        browser.close()
 
 
 def _chart_sources(page) -> list[str]:
@@ -356,7 +320,7 @@ def test_in_chromium_two_sessions_have_their_own_models(server, browser):
 
 
 def test_the_app_runs_offline_frees_abandoned_sessions_and_starts_without_warnings():
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "abm", "app", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -113,12 +113,14 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
                     fair: np.ndarray, fair_total: np.ndarray, unit_cost: np.ndarray,
                     part: np.ndarray, strategy: np.ndarray, payoffs: Payoffs,
                     p: dict[str, Any], detected: np.ndarray, sees: np.ndarray | None,
-                    returned: np.ndarray | None, retaliation: np.ndarray | None = None
-                    ) -> Accountability:
+                    returned: np.ndarray | None, retaliation: np.ndarray | None = None,
+                    chosen: dict[int, np.ndarray] | None = None) -> Accountability:
     """Phase 6: the organisation sanctions the shortfalls it saw (``detected``); with peer
     punishment, each nation punishes the partners whose contributions it saw (``sees``,
     n x n), ``returned`` being last cycle's punishment and ``retaliation`` (n,) the
-    counter-punishment each has learned to expect per unit it spends. Settles the payoffs."""
+    counter-punishment each has learned to expect per unit it spends. ``chosen`` holds the
+    choices of the nations people play: i spends ``chosen[i][j]`` x ``punishment_cap`` x j's
+    fair share on each partner j it sees. Settles the payoffs."""
     n = len(detected)
     cost = payoffs.contribution
     short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
@@ -132,6 +134,8 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
             effort = effort / (1.0 + p["punishment_ratio"] * retaliation)
         spent = punishment_spent(ratio, fair_total, reciprocal, sees, returned, effort,
                                  p["antisocial_punishment"], p["punishment_cap"])
+        for nation, share in (chosen or {}).items():  # a person decides for the nations played
+            spent[nation] = share * p["punishment_cap"] * fair_total * sees[nation]
         punished = p["punishment_ratio"] * spent.sum(axis=0)
         sanction = sanction + punished
         cost = cost + spent.sum(axis=1)

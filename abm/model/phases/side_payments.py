@@ -14,7 +14,7 @@ others; what each donor does is ``Nation.offer_side_payment``. A deal runs for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -140,10 +140,11 @@ def market_opens(p: dict[str, Any], pledges: Pledges, requirement: np.ndarray,
 
 def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Missions,
                trust: np.ndarray, capacity: np.ndarray, nations: Sequence[Nation],
-               rng: np.random.Generator, until: int) -> Deals:
+               rng: np.random.Generator, until: int, played: Collection[int] = ()) -> Deals:
     """Donors whose value of the gap they expect closed beats the price of a provider with
     spare troops buy troops, within the funds they have not pledged (``capacity``: n x c);
-    the deals run until cycle ``until``."""
+    the deals run until cycle ``until``. The nations people play (``played``) neither buy
+    nor sell: their pledges are what the person chose."""
     part = mandates.part
     m, n = part.shape
     pledge = pledges.pledge.copy()
@@ -165,6 +166,8 @@ def make_deals(pledges: Pledges, mandates: Mandates, terms: Terms, missions: Mis
     cost = np.maximum(terms.net_cost[:, :, TROOPS], 0.0)
     spare = capacity[:, TROOPS] - troops.sum(axis=0)
     budget = capacity[:, FUNDS] - pledge[:, :, FUNDS].sum(axis=0)
+    if played:
+        spare[list(played)] = budget[list(played)] = 0.0
     # What each donor i expects a soldier from provider j to cost per soldier delivered,
     # cost[j] / trust[i, j]: infinite from itself (trust[i, i] is 0), from those it does not
     # trust at all, and from non-participants and participants without spare troops.

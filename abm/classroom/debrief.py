@@ -1,0 +1,231 @@
+"""The debrief of a shared game: the class's trajectory against a band of simulated classes,
+what each student did, and the export of every decision.
+
+A simulated class is the room's setup (lesson, nations, rule changes at the same cycles) with
+every seat played by the model, from a seed the room's seed spawns; the band is their 5 %, 50 %
+and 95 % quantiles per cycle. One more run, from the room's own seed, is the same class with
+no students: the same nations and missions, the model deciding for everyone. The export
+holds every nation's pledges and outcomes per cycle, whether a student or the model decided,
+and the rules in force: ``replay`` rebuilds the class's run from it, bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..model import CoalitionModel
+from ..scenarios.kinds import CAPABILITIES
+from ..scenarios.parameters import validate
+from ..version import __version__, model_code
+from .room import TEACHER_RULES, Decision, Room, RoomError
+
+SIMULATED_CLASSES = 100
+BAND = (0.05, 0.5, 0.95)
+# The trajectory the debrief compares: (model frame column, what it shows).
+TRAJECTORY = (
+    ("effectiveness", "Mission effectiveness"),
+    ("mean_contribution_ratio", "Contribution / fair share"),
+    ("mean_trust", "Mean trust"),
+)
+
+
+@dataclass(frozen=True)
+class Debrief:
+    """What remains of a room once its game has ended."""
+
+    setup: dict[str, Any]  # lesson, seed, parameters, rule changes, version, students
+    decisions: pd.DataFrame  # one row per nation and cycle (the export)
+    band: pd.DataFrame  # per cycle and measure: the band, the class, the class without students
+    students: pd.DataFrame  # one row per student
+
+
+def setup(room: Room) -> dict[str, Any]:
+    """The room as a record: enough, with the decisions, to replay its run."""
+    return {
+        "room": room.code, "lesson": room.lesson, "seed": room.seed, "n_nations": room.n,
+        "parameters": room.params, "changes": room.changes, "cycles": room.cycles,
+        "model_version": __version__, "model_code": model_code(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(room.created)),
+        "students": [{"name": s.name, "nation": room.names[s.nation]}
+                     for s in sorted(room.seats.values(), key=lambda s: s.nation)],
+    }
+
+
+def rules_by_cycle(params: dict[str, Any], changes: list[dict[str, Any]],
+                   cycles: int) -> pd.DataFrame:
+    """The dashboard's rules in force in each cycle.
+
+    >>> rules = rules_by_cycle({"monitoring": 0.5}, [{"cycle": 2, "monitoring": 0.9}], 3)
+    >>> rules["monitoring"].tolist()
+    [0.5, 0.9, 0.9]
+    """
+    full = validate(params)
+    rules = {k: full[k] for k in TEACHER_RULES}
+    rows, pending = [], {c["cycle"]: c for c in changes}
+    for cycle in range(1, cycles + 1):
+        if cycle in pending:
+            rules.update({k: v for k, v in pending[cycle].items() if k != "cycle"})
+        rows.append({"cycle": cycle, **rules})
+    return pd.DataFrame(rows, columns=["cycle", *rules])
+
+
+def decisions(room: Room) -> pd.DataFrame:
+    """Every nation's choices and outcomes per cycle, with who decided and the rules."""
+    frame = room.model.nation_frame().rename(columns={"step": "cycle"})
+    frame["nation"] = frame["nation"].astype(str)
+    students = pd.DataFrame(room.decisions, columns=[
+        "cycle", "nation", "student", "submitted", *[f"share_{c}" for c in CAPABILITIES],
+        "punished", "punish_share"])
+    frame = frame.merge(students, on=["cycle", "nation"], how="left")
+    frame["submitted"] = frame["submitted"].astype("boolean").fillna(False).astype(bool)
+    frame["student"] = frame["student"].fillna("")
+    frame["punished"] = frame["punished"].fillna("")
+    frame.insert(3, "decided_by", np.where(frame["submitted"], "student", "model"))
+    frame = frame.merge(rules_by_cycle(room.params, room.changes, room.cycles), on="cycle")
+    for key, value in (("model_version", __version__), ("seed", room.seed),
+                       ("lesson", room.lesson), ("room", room.code)):
+        frame.insert(0, key, value)
+    return frame
+
+
+def simulated_class(params: dict[str, Any], changes: list[dict[str, Any]], cycles: int,
+                    seed: int, played: Any = None) -> CoalitionModel:
+    """The room's setup run for ``cycles`` with the rule changes at their cycles; ``played``
+    (cycle -> {nation: Decision}) decides for the nations students played, else the model."""
+    model = CoalitionModel(rng=seed, **params)
+    pending = {c["cycle"]: {k: v for k, v in c.items() if k != "cycle"} for c in changes}
+    for cycle in range(1, cycles + 1):
+        if cycle in pending:
+            model.change(**pending[cycle])
+        for nation in model.nations:
+            nation.clear_pledge()
+            nation.clear_punishment()
+        for i, decision in (played or {}).get(cycle, {}).items():
+            nation = model.nations[i]
+            nation.set_pledge(**decision.pledge(model.capacity[i]))
+            if model.p["peer_punishment"]:
+                nation.set_punishment({t: decision.punish_share for t in decision.punish})
+        model.step()
+    return model
+
+
+def replay(record: dict[str, Any], table: pd.DataFrame) -> CoalitionModel:
+    """The class's run rebuilt from its export (``setup`` and ``decisions``), bit for bit."""
+    names = None
+    played: dict[int, dict[int, Decision]] = {}
+    for row in table[table["submitted"]].itertuples(index=False):
+        if names is None:
+            names = {str(n): i for i, n in enumerate(pd.unique(table["nation"]))}
+        punish = tuple(names[t] for t in str(row.punished).split(";") if t)
+        played.setdefault(int(row.cycle), {})[names[row.nation]] = Decision(
+            row.share_funds, row.share_troops, row.share_enablers, punish,
+            float(row.punish_share))
+    return simulated_class(record["parameters"], record["changes"], record["cycles"],
+                           record["seed"], played)
+
+
+def band(room: Room, classes: int = SIMULATED_CLASSES) -> pd.DataFrame:
+    """The band of ``classes`` simulated classes per cycle and measure, the class itself, and
+    the class without students (the room's seed, the model deciding for everyone)."""
+    cycles = room.cycles
+    measures = [name for name, _ in TRAJECTORY]
+    runs = np.array([[simulated_class(room.params, room.changes, cycles, seed)
+                      .recorder.model_columns()[m] for m in measures]
+                     for seed in room.class_seeds[:classes]])  # (classes, measures, cycles)
+    alone = simulated_class(room.params, room.changes, cycles, room.seed).recorder
+    own = room.model.recorder.model_columns()
+    rows = []
+    for k, measure in enumerate(measures):
+        low, mid, high = np.nanquantile(runs[:, k], BAND, axis=0) if cycles else ([],) * 3
+        for c in range(cycles):
+            rows.append({"cycle": c + 1, "measure": measure, "low": low[c], "median": mid[c],
+                         "high": high[c], "class": own[measure][c],
+                         "without_students": alone.model_columns()[measure][c]})
+    return pd.DataFrame(rows, columns=["cycle", "measure", "low", "median", "high", "class",
+                                       "without_students"])
+
+
+def students(table: pd.DataFrame) -> pd.DataFrame:
+    """Per student: cycles decided, contribution / fair share, burden, payoff, trust."""
+    rows = []
+    for (name, nation), own in table[table["student"] != ""].groupby(["student", "nation"]):
+        own = own.sort_values("cycle")
+        others = table[(table["nation"] != nation)]
+        rows.append({
+            "student": name, "nation": nation, "cycles": len(own),
+            "cycles_submitted": int(own["submitted"].sum()),
+            "contribution_ratio": float(own["contribution_ratio"].mean()),
+            "others_contribution_ratio": float(others["contribution_ratio"].mean()),
+            "burden_pct_gdp": float(100 * own["burden"].mean()),
+            "payoff_total": float(own["payoff"].sum()),
+            "payoff_rank": int((table.groupby("nation")["payoff"].sum()
+                                > own["payoff"].sum()).sum() + 1),
+            "trust_received_first": float(own["trust_received"].iloc[0]),
+            "trust_received_last": float(own["trust_received"].iloc[-1]),
+            "sanctions_received": float(own["sanction"].sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def finish(room: Room, classes: int = SIMULATED_CLASSES) -> Debrief:
+    """Build the debrief of a room that has ended, then free its model. (Without the room's
+    lock: nothing changes an ended room's model, and its pages must not wait the seconds the
+    simulated classes take.)"""
+    if room.status != "ended":
+        raise RoomError("room: end the game before its debrief")
+    table = decisions(room)
+    result = Debrief(setup(room), table, band(room, classes), students(table))
+    room.release(result)
+    return result
+
+
+def save(debrief: Debrief, parent: Path) -> Path:
+    """Write the debrief to a new folder under ``parent`` (never over another):
+    decisions.csv and .parquet, students.csv, band.csv, room.json."""
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime())
+    staging = Path(tempfile.mkdtemp(prefix=".writing-", dir=parent))
+    debrief.decisions.to_csv(staging / "decisions.csv", index=False)
+    (staging / "decisions.parquet").write_bytes(parquet_bytes(debrief.decisions,
+                                                              debrief.setup))
+    debrief.students.to_csv(staging / "students.csv", index=False)
+    debrief.band.to_csv(staging / "band.csv", index=False)
+    (staging / "room.json").write_text(json.dumps(debrief.setup, indent=2) + "\n")
+    os.chmod(staging, 0o777 & ~_umask())
+    name = f"{stamp}-{debrief.setup['room']}"
+    for k in range(1, 1000):
+        target = parent / (name if k == 1 else f"{name}-{k}")
+        try:
+            staging.rename(target)  # (fails if the name exists: nothing is replaced)
+            return target
+        except OSError:
+            if not target.exists():
+                raise
+    raise OSError(f"save: no free folder name for {name} in {parent}")
+
+
+def parquet_bytes(table: pd.DataFrame, record: dict[str, Any]) -> bytes:
+    """The decisions as Parquet, the room's record (``setup``) in the file's metadata under
+    ``coalition.room``."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = {**(arrow.schema.metadata or {}), b"coalition.room": json.dumps(record).encode()}
+    sink = pa.BufferOutputStream()
+    pq.write_table(arrow.replace_schema_metadata(metadata), sink)
+    return sink.getvalue().to_pybytes()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
