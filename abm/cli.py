@@ -156,13 +156,27 @@ def build_parser() -> argparse.ArgumentParser:
     room.add_argument("--public-url", default="",
                       help="the address students type, if not this machine's (e.g. behind "
                            "a proxy): http://host:port")
+    room.add_argument("--keep-ended", type=_integer("keep-ended", 0), default=6,
+                      metavar="HOURS", help="hours a game that ended keeps its debrief and "
+                                            "downloads on the server (default 6)")
     sub.add_parser("presets", help="list the presets")
     sub.add_parser("params", help="list every parameter with default, range, unit, meaning")
     return parser
 
 
+def _port_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port: got {text!r}, expected an integer in "
+                                         "[1, 65535]")
+    return value
+
+
 def add_server_options(parser: argparse.ArgumentParser, port: int) -> None:
-    parser.add_argument("--port", type=_integer("port", 1), default=port,
+    parser.add_argument("--port", type=_port_number, default=port,
                         help=f"port (default {port})")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1: this machine only; "
@@ -215,9 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run":
             return _run(args)
         elif args.command == "app":
-            launch.single_player(args.host, _port(args.port))
+            launch.single_player(args.host, args.port)
         elif args.command == "classroom":
-            launch.shared_game(args.host, _port(args.port), args.out, args.public_url)
+            launch.shared_game(args.host, args.port, args.out, args.public_url,
+                               3600.0 * args.keep_ended)
         elif args.command == "sweep":
             return _sweep(args)
         elif args.command == "discover":
@@ -355,12 +370,6 @@ def _run(args: argparse.Namespace) -> int:
           f"exits {o['total_exits']}")
     print(f"  wrote {', '.join(str(p) for p in paths)}")
     return 0
-
-
-def _port(port: int) -> int:
-    if port > 65535:
-        raise ParameterError(f"port: got {port}, expected an integer in [1, 65535]")
-    return port
 
 
 def _f(x) -> str:

@@ -5,7 +5,7 @@ page and the projector mid-game, then the debrief.
 
 A room of 24 nations (lesson ``default``, seed 5) with five students: one in the browser, four
 submitting through the API (one of them never does: the model plays that seat); six cycles,
-with monitoring raised before the fourth.
+with monitoring and a sanction raised and peer punishment allowed before the fourth.
 """
 
 from __future__ import annotations
@@ -52,10 +52,10 @@ def _serve(out: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("screenshots: the classroom server did not start within 60 s")
 
 
-def _save(page: Page, name: str) -> Path:
+def _save(page: Page, name: str, full_page: bool = True) -> Path:
     page.wait_for_timeout(800)
     path = IMAGES / f"{name}.png"
-    shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=full_page))).convert("RGB")
     shot.quantize(256).save(path, optimize=True)
     return path
 
@@ -93,11 +93,14 @@ def shoot(browser, base: str) -> None:
     for cycle in range(1, 7):
         if cycle == 4:
             _post(f"{api}/teacher", {"token": teacher_token, "action": "rules",
-                                     "monitoring": 0.9, "sanction_rate": 1.0})
+                                     "monitoring": 0.9, "sanction_rate": 1.0,
+                                     "peer_punishment": True})
         for name, (funds, troops, enablers) in PLEDGES.items():
             _post(f"{api}/submit", {"token": tokens[name], "funds": funds, "troops": troops,
                                     "enablers": enablers})
         student.locator("#share-funds").fill("0.3" if cycle < 4 else "0.7")
+        if cycle >= 4:
+            student.locator("#punish-below").fill("0.5")
         student.click("#submit")
         student.locator("#submitted", has_text="Submitted").wait_for()
         if cycle < 6:
@@ -106,12 +109,12 @@ def shoot(browser, base: str) -> None:
     teacher.locator("#cycle", has_text="5").wait_for()
     print(_save(teacher, "shared_teacher"))
     print(_save(student, "shared_student"))
-    print(_save(projector, "shared_projector"))
+    print(_save(projector, "shared_projector", full_page=False))  # (what the screen shows)
     _post(f"{api}/teacher", {"token": teacher_token, "action": "advance"})
     _post(f"{api}/teacher", {"token": teacher_token, "action": "end"})
     projector.locator("#debrief-section").wait_for(state="visible", timeout=60_000)
     teacher.locator("#summaries tr").first.wait_for(timeout=60_000)
-    print(_save(projector, "shared_debrief"))
+    print(_save(projector, "shared_debrief", full_page=False))
 
 
 if __name__ == "__main__":

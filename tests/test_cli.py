@@ -77,6 +77,11 @@ def test_a_study_script_takes_the_sweep_options(tmp_path, capsys):
     assert "1 runs: 1 run now" in capsys.readouterr().out
 
 
-def test_the_app_refuses_a_port_out_of_range(capsys):
-    assert main(["app", "--port", "70000"]) == 2
-    assert capsys.readouterr().err.startswith("coalition: error: port: got 70000")
+@pytest.mark.parametrize("command", ["app", "classroom"])
+@pytest.mark.parametrize("port", ["70000", "0", "http"])
+def test_the_servers_refuse_a_port_out_of_range(capsys, command, port):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--port", port])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.strip().endswith(
+        f"port: got '{port}', expected an integer in [1, 65535]")

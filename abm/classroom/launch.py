@@ -33,20 +33,40 @@ def single_player(host: str, port: int) -> None:
     os.execve(sys.executable, command, env)
 
 
-def shared_game(host: str, port: int, out: Path, public_url: str = "") -> None:
-    """Serve the shared game until Ctrl-C; each game's record is saved under ``out``."""
+def shared_game(host: str, port: int, out: Path, public_url: str = "",
+                keep_ended: float = 6 * 3600.0) -> None:
+    """Serve the shared game until Ctrl-C; each game's record is saved under ``out``.
+    Everything a class would otherwise learn of at the end is checked first: the address,
+    the port and the folder the records go to."""
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ParameterError(f"public-url: got {public_url!r}, expected http://host:port")
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except (socket.gaierror, UnicodeError):
+        raise ParameterError(f"host: {host!r} is not an address of this machine") from None
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (as the server does)
         try:
             probe.bind((host, port))
         except OSError as exc:
-            why = "is in use" if exc.errno == errno.EADDRINUSE else "cannot be used"
-            raise ParameterError(f"port: {port} {why} on {host}; pick another with --port") \
-                from None
+            if exc.errno == errno.EADDRINUSE:
+                raise ParameterError(f"port: {port} is in use on {host}; pick another with "
+                                     "--port") from None
+            raise ParameterError(f"host: cannot listen on {host} port {port} "
+                                 f"({exc.strerror})") from None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"out: cannot make the folder {out} ({exc.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ParameterError(f"out: cannot write in the folder {out}")
     from .server import lan_address, serve
 
     shown = lan_address() if host in ("0.0.0.0", "::") else host
+    shown = f"[{shown}]" if ":" in shown else shown
     print(f"coalition classroom: serving on http://{shown}:{port} (Ctrl-C stops it); "
           f"games are saved in {out}", flush=True)
-    serve(host, port, out, public_url)
+    if host in ("127.0.0.1", "localhost", "::1") and not public_url:
+        print("coalition classroom: only this machine can open the pages; --host 0.0.0.0 "
+              "lets a class join from the network", flush=True)
+    serve(host, port, out, public_url, keep_ended)

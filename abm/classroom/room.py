@@ -25,8 +25,9 @@ import numpy as np
 
 from ..model import CoalitionModel
 from ..scenarios.kinds import CAPABILITIES
-from ..scenarios.parameters import ParameterError
+from ..scenarios.parameters import ParameterError, validate
 from ..scenarios.presets import preset_params, presets
+from .inputs import RoomError, clean_name, flag, share, shown, whole
 
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: read off a projector
 CODE_LENGTH = 5
@@ -34,26 +35,29 @@ SEED_MAX = 999_999
 NATIONS = (2, 200)  # the number of nations a room may have
 TIME_LIMIT_MAX = 600  # seconds per cycle (0: no limit)
 CYCLES_MAX = 500  # the longest game (a room left with a time limit stops there)
-NAME_MAX = 24
 # The rules a teacher may change while the game runs, as the dashboard offers them.
 TEACHER_RULES = ("monitoring", "sanction_rate", "burden_rule", "peer_punishment")
 SEED_CHILDREN = 101  # the room's seed spawns: seat draws (0), simulated classes (1-100)
 
 
-class RoomError(ValueError):
-    """A request the room refuses, in one line that says why (shown on the page)."""
-
-
 @dataclass(frozen=True)
 class Decision:
     """A student's choices for a cycle: pledges as shares of the nation's capacity, and whom
-    it punishes (nation indices) with what share of the most it may spend on each."""
+    it punishes (nation indices, and partners giving less than a share of their fair share)
+    with what share of the most it may spend on each."""
 
     funds: float
     troops: float
     enablers: float
     punish: tuple[int, ...] = ()
     punish_share: float = 0.0
+    punish_below: float = 0.0  # and any partner seen giving less than this of its fair share
+    version: int = 0  # the room's version when it was made (rules changed since?)
+
+    def punishment(self) -> dict[str, Any]:
+        """``Nation.set_punishment``'s arguments."""
+        return {"share": self.punish_share, "targets": self.punish,
+                "below": self.punish_below}
 
     def pledge(self, capacity: np.ndarray) -> dict[str, float]:
         shares = (self.funds, self.troops, self.enablers)
@@ -81,66 +85,29 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_LETTERS) for _ in range(CODE_LENGTH))
 
 
-def share(value: Any, name: str) -> float:
-    """A share in [0, 1] from a browser's message, or a one-line error naming the field.
-
-    >>> share("0.25", "funds")
-    0.25
-    >>> share(2, "funds")
-    Traceback (most recent call last):
-    ...
-    abm.classroom.room.RoomError: funds: got 2, expected a share in [0, 1]
-    """
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise RoomError(f"{name}: got {value!r}, expected a share in [0, 1]") from None
-    if not 0.0 <= number <= 1.0:  # (NaN fails too)
-        raise RoomError(f"{name}: got {value!r}, expected a share in [0, 1]")
-    return number
-
-
-def whole(value: Any, name: str, low: int, high: int) -> int:
-    """An integer in [low, high] from a form, or a one-line error naming the field."""
-    try:
-        number = float(value)
-        if number != int(number):
-            raise ValueError
-    except (TypeError, ValueError, OverflowError):
-        raise RoomError(f"{name}: got {value!r}, expected an integer in [{low}, {high}]") \
-            from None
-    if not low <= number <= high:
-        raise RoomError(f"{name}: got {value!r}, expected an integer in [{low}, {high}]")
-    return int(number)
-
-
-def clean_name(name: Any) -> str:
-    """A student's name as shown: printable, spaces collapsed, 1 to NAME_MAX characters."""
-    text = " ".join("".join(ch for ch in str(name or "") if ch.isprintable()).split())
-    if not 1 <= len(text) <= NAME_MAX:
-        raise RoomError(f"name: got {len(text)} characters, expected 1 to {NAME_MAX}")
-    return text
-
-
 class Room:
     """One class's game: ``join``, ``submit``, ``advance``, ``change``, ``pause``, ``end``."""
 
     def __init__(self, lesson: str, n_nations: int | None = None, seed: int = 42,
                  time_limit: int = 0, auto_advance: bool = False, code: str | None = None,
                  on_change: Callable[[Room], None] | None = None) -> None:
-        if lesson not in presets:
-            raise RoomError(f"lesson: got {lesson!r}, expected one of {', '.join(presets)}")
+        if not isinstance(lesson, str) or lesson not in presets:
+            raise RoomError(f"lesson: got {shown(lesson)}, expected one of "
+                            f"{', '.join(presets)}")
         seed = whole(seed, "seed", 0, SEED_MAX)
         setup = {}
         if not presets[lesson].get("nations_file"):  # (a nations file fixes the number)
             setup["n_nations"] = whole(n_nations if n_nations is not None
-                                       else preset_params(lesson)["n_nations"],
+                                       else validate(preset_params(lesson))["n_nations"],
                                        "nations", *NATIONS)
         try:
-            self.params = preset_params(lesson, setup)
-            self.model: CoalitionModel | None = CoalitionModel(rng=seed, **self.params)
+            self.model: CoalitionModel | None = CoalitionModel(
+                rng=seed, **preset_params(lesson, setup))
         except ParameterError as exc:
             raise RoomError(str(exc)) from None
+        # Every parameter, as made: the record replays the game whatever later versions'
+        # defaults are.
+        self.params = dict(self.model.p)
         self.code = code or new_code()
         self.lesson, self.seed, self.n = lesson, seed, self.model.n
         self.names = [str(name) for name in self.model.names]
@@ -152,7 +119,7 @@ class Room:
         self.seats: dict[str, Seat] = {}
         self.status = "open"  # open (deciding a cycle), paused, ended
         self.time_limit = whole(time_limit, "time_limit", 0, TIME_LIMIT_MAX)
-        self.auto_advance = bool(auto_advance)
+        self.auto_advance = flag(auto_advance, "auto_advance")
         self.deadline: float | None = None  # time.monotonic() at which the cycle closes
         self.remaining: float | None = None  # seconds left when paused
         self.changes: list[dict[str, Any]] = []  # {"cycle": k, rule: value}: from cycle k on
@@ -161,6 +128,7 @@ class Room:
         self.debrief: Any = None  # set when the game has ended (``debrief.py``)
         self.saved = ""  # the folder its record was saved in, if the server saves them
         self.failure = ""  # why its debrief could not be made, if it could not
+        self.rules_version = 0  # the version at which the rules last changed
         self.on_change = on_change
         self.lock = threading.RLock()
         self.cache: dict[str, Any] = {}  # views made since the last change (``views.py``)
@@ -224,11 +192,14 @@ class Room:
                 unique, k = f"{name} ({k})", k + 1
             seat = Seat(unique, chosen, new_token())
             self.seats[seat.token] = seat
+            if self.deadline is None and self.status == "open":
+                self._open_cycle()  # (the first student starts the clock)
             self.touch()
             return seat
 
     def submit(self, token: Any, funds: Any = 0.0, troops: Any = 0.0, enablers: Any = 0.0,
-               punish: Iterable[Any] = (), punish_share: Any = 0.0) -> None:
+               punish: Iterable[Any] = (), punish_share: Any = 0.0,
+               punish_below: Any = 0.0) -> None:
         """A student's choices for the cycle being decided (a later one replaces it)."""
         with self.lock:
             seat = self.seat(token)
@@ -237,13 +208,22 @@ class Room:
                 raise RoomError("room: paused by the teacher; submit when the game resumes")
             targets = sorted({whole(t, "punish", 0, self.n - 1) for t in punish}
                              - {seat.nation})
+            hard, below = share(punish_share, "punish_share"), share(punish_below,
+                                                                     "punish_below")
+            anyone = bool(targets) or below > 0
             seat.decision = Decision(share(funds, "funds"), share(troops, "troops"),
                                      share(enablers, "enablers"), tuple(targets),
-                                     share(punish_share, "punish_share"))
+                                     hard if anyone else 0.0, below, self.version + 1)
             self.touch()
 
     def all_submitted(self) -> bool:
-        return bool(self.seats) and all(s.decision is not None for s in self.seats.values())
+        """Every student has chosen, leaving out those whose page is closed (an absent
+        student must not hold the class up: the model plays their seat) while others' are
+        open; at least one has chosen."""
+        seats = list(self.seats.values())
+        present = [s for s in seats if s.connected] or seats
+        return (any(s.decision is not None for s in seats)
+                and all(s.decision is not None for s in present))
 
     # --- the teacher -----------------------------------------------------------------------------
     def advance(self) -> int:
@@ -266,7 +246,7 @@ class Room:
                     continue
                 nation.set_pledge(**decision.pledge(self.capacity[seat.nation]))
                 if punishment:
-                    nation.set_punishment({t: decision.punish_share for t in decision.punish})
+                    nation.set_punishment(**decision.punishment())
                 else:
                     nation.clear_punishment()
             model.step()
@@ -285,6 +265,7 @@ class Room:
             row[f"share_{c}"] = getattr(decision, c) if decision else np.nan
         row["punished"] = ";".join(self.names[t] for t in decision.punish) if decision else ""
         row["punish_share"] = decision.punish_share if decision else np.nan
+        row["punish_below"] = decision.punish_below if decision else np.nan
         return row
 
     def change(self, **rules: Any) -> None:
@@ -295,14 +276,18 @@ class Room:
             if unknown:
                 raise RoomError(f"{unknown[0]}: not a rule of the dashboard; expected one of "
                                 f"{', '.join(TEACHER_RULES)}")
+            for name, value in rules.items():
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e9:
+                    raise RoomError(f"{name}: got {shown(value)}, out of range")
             new = {k: v for k, v in rules.items() if self.model.p[k] != v}
             if not new:
                 return
             try:
                 self.model.change(**new)
-            except ParameterError as exc:
-                raise RoomError(str(exc)) from None
+            except (ParameterError, OverflowError) as exc:
+                raise RoomError(str(exc).splitlines()[0][:200]) from None
             new = {k: self.model.p[k] for k in new}  # (as validated)
+            self.rules_version = self.version + 1
             if self.changes and self.changes[-1]["cycle"] == self.cycles + 1:
                 self.changes[-1].update(new)
             else:
@@ -314,12 +299,12 @@ class Room:
             self._check_running()
             if time_limit is not None:
                 self.time_limit = whole(time_limit, "time_limit", 0, TIME_LIMIT_MAX)
-                self.deadline = (time.monotonic() + self.time_limit
-                                 if self.time_limit and self.status == "open" else None)
-                if self.status == "paused":
+                if self.status == "open":
+                    self._open_cycle()
+                else:
                     self.remaining = float(self.time_limit) if self.time_limit else None
             if auto_advance is not None:
-                self.auto_advance = bool(auto_advance)
+                self.auto_advance = flag(auto_advance, "auto_advance")
             self.touch()
 
     def pause(self) -> None:
@@ -361,7 +346,10 @@ class Room:
             raise RoomError("room: the game has ended")
 
     def _open_cycle(self) -> None:
-        self.deadline = time.monotonic() + self.time_limit if self.time_limit else None
+        """The cycle's clock: it runs once a student has joined, and not past the last
+        cycle (a room left alone does not play itself)."""
+        running = self.time_limit and self.seats and self.cycles < CYCLES_MAX
+        self.deadline = time.monotonic() + self.time_limit if running else None
 
     def touch(self) -> None:
         """The room changed: its pages are stale (and the views made of it forgotten)."""

@@ -3,10 +3,11 @@ server-sent events.
 
     coalition classroom [--host 0.0.0.0] [--port 8000] [--out results/classroom]
 
-Why Starlette and server-sent events rather than Solara (measured, docs/classroom.md): a
-Solara session holds a widget tree per browser (9 MiB each) and re-renders it in the one
-Python process on every change (0.9 s for a step), so forty pages of one room would wait in
-line; here a change costs one JSON view per page, and the browser draws it. Everything is
+Why Starlette and server-sent events rather than Solara (measured: ``python
+benchmarks/bench_classroom.py --solara``): a Solara session holds a widget tree per browser
+(9 MiB each) and re-renders it in the one Python process on every change (0.9 s for a step),
+so forty pages of one room would wait in line; here a change costs one JSON view per page,
+and the browser draws it. Everything is
 served from the package (no CDN): a classroom network needs no internet.
 
 Routes: ``/`` (start a room, or join one), ``/t/CODE`` (the teacher's dashboard), ``/p/CODE``
@@ -35,8 +36,8 @@ from starlette.staticfiles import StaticFiles
 
 from ..scenarios.presets import DESCRIPTIONS, preset_params, presets
 from . import debrief, views
-from .hub import Classroom
-from .room import NATIONS, SEED_MAX, TEACHER_RULES, TIME_LIMIT_MAX, Room, RoomError
+from .hub import KEEP_ENDED, Classroom, NoRoom
+from .room import NATIONS, SEED_MAX, TIME_LIMIT_MAX, Room, RoomError
 
 STATIC = Path(__file__).resolve().parent / "static"
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream
@@ -46,14 +47,24 @@ class Forbidden(Exception):
     """Only the teacher's page may do this."""
 
 
+class NotFound(Exception):
+    """No such page or file."""
+
+
+BODY_MAX = 16_384  # bytes: a choice or a command is a few hundred
+
+
 # --- requests -------------------------------------------------------------------------------------
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
 async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > BODY_MAX:
+        raise RoomError(f"request: {len(raw)} bytes, expected at most {BODY_MAX}")
     try:
-        body = await request.json()
+        body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise RoomError("request: expected a JSON object") from None
     if not isinstance(body, dict):
@@ -71,8 +82,14 @@ def handled(endpoint):
             return _error(400, str(exc))
         except Forbidden as exc:
             return _error(403, str(exc) or "only the teacher's page can do this")
-        except LookupError as exc:
-            return _error(404, str(exc).strip("'\""))
+        except NoRoom as exc:
+            return _error(404, str(exc))
+        except NotFound as exc:
+            return _error(404, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug: one line to the page, logged here
+            print(f"coalition classroom: {request.method} {request.url.path}: "
+                  f"{type(exc).__name__}: {exc}", flush=True)
+            return _error(500, f"server error: {type(exc).__name__}")
     return run
 
 
@@ -87,17 +104,25 @@ def join_base(request: Request, classroom: Classroom) -> str:
     if host in ("localhost", "127.0.0.1", "::1") and request.app.state.host in ("0.0.0.0", "::"):
         host = lan_address()
     port = f":{url.port}" if url.port else ""
+    host = f"[{host}]" if ":" in host else host
     return f"{url.scheme}://{host}{port}"
 
 
 def lan_address() -> str:
-    """This machine's address on the local network (no packet is sent)."""
+    """This machine's address on the local network (no packet is sent): the one its default
+    route would use, else one its name resolves to (a network with no route out)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("10.254.254.254", 1))
             return s.getsockname()[0]
         except OSError:
-            return "127.0.0.1"
+            pass
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        found = []
+    outside = [a for a in found if not a.startswith("127.")]
+    return outside[0] if outside else "127.0.0.1"
 
 
 @handled
@@ -119,6 +144,9 @@ async def create(request: Request, classroom: Classroom) -> Response:
                                     "auto_advance") if body.get(k) not in (None, "")}
     room = classroom.create(**{"lesson": "default", **options})
     base = join_base(request, classroom)
+    print(f"coalition classroom: room {room.code} ({room.lesson}, {room.n} nations); the "
+          f"teacher's link: {request.base_url}t/{room.code}#token={room.teacher_token}",
+          flush=True)
     return JSONResponse({"code": room.code, "teacher_token": room.teacher_token,
                          "teacher_url": f"/t/{room.code}", "join_url": f"{base}/s/{room.code}"})
 
@@ -150,9 +178,9 @@ async def submit(request: Request, classroom: Classroom) -> Response:
     if not isinstance(punish, list):
         raise RoomError("punish: expected a list of nation indices")
     room.submit(body.get("token"), body.get("funds", 0), body.get("troops", 0),
-                body.get("enablers", 0), punish, body.get("punish_share", 0))
-    if room.auto_advance and room.all_submitted():
-        await classroom.advance(room)
+                body.get("enablers", 0), punish, body.get("punish_share", 0),
+                body.get("punish_below", 0))
+    await classroom.submitted(room)
     return JSONResponse({"ok": True, "cycle": room.cycles})
 
 
@@ -171,11 +199,12 @@ async def command(request: Request, classroom: Classroom) -> Response:
     elif action == "resume":
         room.resume()
     elif action == "end":
-        await classroom.end(room)
+        classroom.end(room)
     elif action == "rules":
-        room.change(**{k: body[k] for k in TEACHER_RULES if k in body})
+        room.change(**{k: v for k, v in body.items() if k not in ("token", "action")})
     elif action == "timing":
         room.set_timing(body.get("time_limit"), body.get("auto_advance"))
+        await classroom.submitted(room)  # (all may have submitted already)
     else:
         raise RoomError(f"action: got {action!r}, expected one of advance, pause, resume, "
                         "end, rules, timing")
@@ -203,7 +232,8 @@ def _view(room: Room, role: str, seat: Any) -> dict[str, Any]:
     with room.lock:
         if role == "student":
             return views.student(room, seat)
-        return views.teacher(room) if role == "teacher" else views.projector(room)
+        view = views.teacher(room) if role == "teacher" else views.projector(room)
+        return {**view, "seconds_left": views.seconds_left(room)}  # (not cached: it runs)
 
 
 async def _stream(classroom: Classroom, room: Room, role: str, seat: Any
@@ -213,7 +243,7 @@ async def _stream(classroom: Classroom, room: Room, role: str, seat: Any
         room.touch()
     try:
         sent = -1
-        while room.code in classroom.rooms:
+        while room.code in classroom.rooms and not classroom.closing:
             event = classroom.event(room.code)  # (taken before reading the version)
             if room.version != sent:
                 sent = room.version
@@ -222,7 +252,8 @@ async def _stream(classroom: Classroom, room: Room, role: str, seat: Any
                 await asyncio.wait_for(event.wait(), KEEPALIVE)
             except TimeoutError:
                 yield ": still here\n\n"
-        yield 'event: gone\ndata: {"error": "room: this room is closed"}\n\n'
+        why = "the server has stopped" if classroom.closing else "this room is closed"
+        yield f'event: gone\ndata: {{"error": "room: {why}"}}\n\n'
     finally:
         if seat is not None:
             seat.connected -= 1
@@ -237,17 +268,22 @@ async def export(request: Request, classroom: Classroom) -> Response:
     if not room.is_teacher(request.query_params.get("token")):
         raise Forbidden("only the teacher's page can download the decisions")
     kind = request.path_params["kind"]
-    if kind not in ("csv", "parquet"):
-        raise LookupError(f"decisions.{kind}: expected decisions.csv or decisions.parquet")
-    with room.lock:
-        table = room.debrief.decisions if room.debrief is not None else (
-            debrief.decisions(room))
-        record = room.debrief.setup if room.debrief is not None else debrief.setup(room)
+    if kind not in ("csv", "parquet", "zip"):
+        raise NotFound(f"decisions.{kind[:12]}: expected decisions.csv, .parquet or .zip")
+    with room.lock:  # (the game so far, or the whole game's record)
+        record = room.debrief if room.debrief is not None else (
+            debrief.unfinished(room) if room.model is not None else None)
+    if record is None:
+        raise RoomError("room: its record is not ready (the debrief failed)")
     name = f"coalition-{room.code}-decisions.{kind}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if kind == "csv":
-        return Response(table.to_csv(index=False), media_type="text/csv", headers=headers)
-    return Response(debrief.parquet_bytes(table, record),
+        return Response(record.decisions.to_csv(index=False), media_type="text/csv",
+                        headers=headers)
+    if kind == "zip":
+        return Response(debrief.zipped(record), media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="coalition-{room.code}.zip"'})
+    return Response(debrief.parquet_bytes(record.decisions, record.setup),
                     media_type="application/vnd.apache.parquet", headers=headers)
 
 
@@ -261,7 +297,8 @@ async def qr(request: Request, classroom: Classroom) -> Response:
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse(request.app.state.classroom.health())
+    collect = request.query_params.get("collect") == "1"
+    return JSONResponse(request.app.state.classroom.health(collect))
 
 
 def _page(name: str):
@@ -301,12 +338,18 @@ def make_app(classroom: Classroom | None = None, host: str = "127.0.0.1") -> Sta
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
-          public_url: str = "") -> None:
+          public_url: str = "", keep_ended: float = KEEP_ENDED) -> None:
     """Run the classroom server until Ctrl-C."""
     import uvicorn
 
     classroom = Classroom(out=out if out is not None else Path("results/classroom"),
-                          public_url=public_url)
+                          public_url=public_url, keep_ended=keep_ended)
     config = uvicorn.Config(make_app(classroom, host), host=host, port=port,
-                            log_level="warning", timeout_graceful_shutdown=1)
-    uvicorn.Server(config).run()
+                            log_level="warning", timeout_graceful_shutdown=2)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            classroom.close()  # (the pages' streams would otherwise hold the shutdown)
+            super().handle_exit(sig, frame)
+
+    Server(config).run()

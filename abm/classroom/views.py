@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..scenarios.kinds import CAPABILITIES
 from ..scenarios.presets import DESCRIPTIONS
@@ -40,14 +41,18 @@ def _frames(room: Room) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     return _cached(room, "frames", make)
 
 
+def seconds_left(room: Room) -> float | None:
+    left = room.seconds_left()
+    return None if left is None else round(left, 1)
+
+
 def _state(room: Room) -> dict[str, Any]:
     """What every page shows: the room, the cycle and its clock, the rules."""
-    left = room.seconds_left()
     return {
         "code": room.code, "lesson": room.lesson,
         "description": DESCRIPTIONS.get(room.lesson, ""), "status": room.status,
         "cycle": room.cycles, "deciding": room.cycles + 1, "n": room.n,
-        "seconds_left": None if left is None else round(left, 1),
+        "seconds_left": seconds_left(room),
         "time_limit": room.time_limit, "auto_advance": room.auto_advance,
         "rules": room.rules(), "students": len(room.seats),
         "submitted": sum(s.decision is not None for s in room.seats.values()),
@@ -110,11 +115,13 @@ def teacher(room: Room) -> dict[str, Any]:
     def make():
         view = {**projector(room), "role": "teacher", "seats": [
             {"name": s.name, "nation": room.names[s.nation], "connected": s.connected > 0,
+             "member": room.model is None or bool(room.model.member[s.nation]),
              "submitted": s.decision is not None,
              "decision": None if s.decision is None else {
                  **{c: getattr(s.decision, c) for c in CAPABILITIES},
                  "punish": [room.names[t] for t in s.decision.punish],
-                 "punish_share": s.decision.punish_share}}
+                 "punish_share": s.decision.punish_share,
+                 "punish_below": s.decision.punish_below}}
             for s in sorted(room.seats.values(), key=lambda s: s.nation)]}
         view["model_seats"] = room.n - len(room.seats)
         view["decided_by"] = _last_deciders(room)
@@ -136,15 +143,21 @@ def student(room: Room, seat: Seat) -> dict[str, Any]:
         "capacity": dict(zip(CAPABILITIES, _numbers(room.capacity[i]), strict=True))},
         "decision": None if seat.decision is None else {
             **{c: getattr(seat.decision, c) for c in CAPABILITIES},
-            "punish": list(seat.decision.punish), "punish_share": seat.decision.punish_share},
-        "last": None, "others": []}
-    if room.debrief is not None:
-        rows = room.debrief.students
+            "punish": list(seat.decision.punish), "punish_share": seat.decision.punish_share,
+            "punish_below": seat.decision.punish_below,
+            "rules_changed": seat.decision.version < room.rules_version},
+        "last": None, "others": [{"index": k, "nation": room.names[k], "ratio": None}
+                                 for k in range(room.n) if k != i]}
+    if room.debrief is not None or room.model is None:
+        view["others"] = []
+        rows = room.debrief.students if room.debrief is not None else pd.DataFrame(
+            columns=["student"])
         mine = rows[rows["student"] == seat.name].to_dict("records")
         view["summary"] = mine[0] if mine else None
         return view
     model = room.model
     view["you"]["gdp"] = round(float(model.gdp[i]), 3)
+    view["you"]["member"] = bool(model.member[i])
     if not model.steps:
         return view
     _columns, nations = _frames(room)
@@ -153,6 +166,8 @@ def student(room: Room, seat: Seat) -> dict[str, Any]:
     view["last"] = {
         "cycle": model.steps,
         "decided_by": "you" if decided and decided[-1]["submitted"] else "the model",
+        "shares": ({c: decided[-1][f"share_{c}"] for c in CAPABILITIES}
+                   if decided and decided[-1]["submitted"] else None),
         "participating": bool(nations["participating"][-1, i]),
         "delivered_all": bool(nations["delivered"][-1, i].sum()
                               >= nations["pledged"][-1, i].sum() * (1 - 1e-9)),
@@ -163,6 +178,8 @@ def student(room: Room, seat: Seat) -> dict[str, Any]:
         "payoff": round(float(nations["payoff"][-1, i]), 4),
         "payoff_total": round(float(nations["payoff"][:, i].sum()), 4),
         "sanction": round(float(nations["sanction"][-1, i]), 4),
+        "spent_punishing": round(float(0.0 if model.state.spent is None
+                                       else model.state.spent[i].sum()), 4),
         "trust": _numbers(trust),
         "trust_change": round(float(trust[-1] - (trust[-2] if len(trust) > 1 else trust[0])),
                               4),

@@ -10,12 +10,14 @@ changes what is left for the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from ..scenarios.kinds import CAPABILITIES, STRATEGIES, TROOPS
+from .phases.accountability import Punishment
 from .phases.conference import Schedules, social_ratio
 from .phases.delivery import renege_probability
 
@@ -122,31 +124,34 @@ class Nation(mesa.Agent):
     def clear_pledge(self) -> None:
         self.model.state.played.pop(self.index, None)
 
-    def set_punishment(self, targets: dict[int, float]) -> None:
+    def set_punishment(self, share: float, targets: Iterable[int] = (),
+                       below: float = 0.0) -> None:
         """Fix whom this nation punishes (e.g. a student playing it), when the rules allow
-        peer punishment: ``{nation index: share}``, each share in [0, 1] of the most it may
-        spend on that partner (``punishment_cap`` x the partner's fair share). It reaches only
-        the partners whose contributions it sees; any nation left out is not punished. The
-        choice holds every cycle until ``clear_punishment``.
+        peer punishment: the partners it sees among ``targets``, and any partner it sees
+        giving less than ``below`` of its fair share this cycle; on each, ``share`` (in
+        [0, 1]) of the most it may spend (``punishment_cap`` x the partner's fair share).
+        Nobody else is punished. The choice holds every cycle until ``clear_punishment``.
 
         >>> from abm.model import CoalitionModel
         >>> model = CoalitionModel(rng=1, n_nations=4, peer_punishment=True)
-        >>> model.nations[0].set_punishment({2: 1.0})
+        >>> model.nations[0].set_punishment(1.0, targets=[2])
         >>> model.step()
         >>> spent = model.state.spent[0]
         >>> bool(spent[2] > 0), float(spent[1] + spent[3])
         (True, 0.0)
         """
-        share = np.zeros(self.model.n)
-        for target, value in targets.items():
-            if not 0 <= int(target) < self.model.n or int(target) == self.index:
+        n = self.model.n
+        chosen = np.zeros(n, dtype=bool)
+        for target in targets:
+            if not 0 <= int(target) < n or int(target) == self.index:
                 raise ValueError(f"set_punishment: target {target} is not another nation "
-                                 f"(expected 0 to {self.model.n - 1}, not {self.index})")
-            if not 0.0 <= float(value) <= 1.0:
-                raise ValueError(f"set_punishment: share {value} for {target} is outside "
-                                 "[0, 1]")
-            share[int(target)] = float(value)
-        self.model.state.punishing[self.index] = share
+                                 f"(expected 0 to {n - 1}, not {self.index})")
+            chosen[int(target)] = True
+        if not 0.0 <= float(share) <= 1.0:
+            raise ValueError(f"set_punishment: share {share} is outside [0, 1]")
+        if not 0.0 <= float(below) <= 10.0:
+            raise ValueError(f"set_punishment: below {below} is outside [0, 10]")
+        self.model.state.punishing[self.index] = Punishment(float(share), chosen, float(below))
 
     def clear_punishment(self) -> None:
         self.model.state.punishing.pop(self.index, None)

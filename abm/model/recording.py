@@ -90,17 +90,20 @@ class Recorder:
         """Each RAW field as a (steps, nations[, 3]) array."""
         if self._stacked is None:
             n = len(self.gdp)
+            # (Made whole before it is kept: a reader in another thread, the classroom's
+            # debrief, never sees it half made.)
             if self.raw:
                 steps = len(self.raw)
-                self._stacked = {
+                stacked = {
                     k: np.concatenate(v).reshape(steps, *v[0].shape)
                     for k, v in zip(RAW, zip(*self.raw, strict=True), strict=True)}
                 for k in ("trust_given", "trust_received"):
-                    self._stacked[k] /= n - 1
+                    stacked[k] /= n - 1
             else:  # nothing recorded yet: empty arrays of each field's shape and type
-                self._stacked = {k: np.zeros((0, n, 3) if k in ("pledged", "delivered")
-                                             else (0, n), dtype=RAW_TYPES.get(k, float))
-                                 for k in RAW}
+                stacked = {k: np.zeros((0, n, 3) if k in ("pledged", "delivered")
+                                       else (0, n), dtype=RAW_TYPES.get(k, float))
+                           for k in RAW}
+            self._stacked = stacked
         return self._stacked
 
     def derived(self) -> dict[str, np.ndarray]:

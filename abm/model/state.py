@@ -114,8 +114,8 @@ class CoalitionState:
     funds_pledged: np.ndarray | None  # last cycle's funds pledges (budget inertia)
     missions: Missions
     played: dict[int, np.ndarray]  # pledges (c,) of the nations a person plays
-    punishing: dict[int, np.ndarray]  # (n,) what a person playing a nation spends on each
-    # partner it sees, as a share of the most a punisher may spend (``punishment_cap``)
+    punishing: dict[int, Any]  # whom a person playing a nation punishes
+    # (``accountability.Punishment``)
     # Learned expectations (none of them is known in advance: each is learned from what the
     # nation received and saw, docs/ODD.md, section 7).
     penalty_belief: np.ndarray  # peer punishment per unit given below the partners' average

@@ -1,10 +1,12 @@
 """The shared game's server over HTTP: rooms, tokens, event streams, the clock, the end."""
 
+import io
 import json
 import re
 import subprocess
 import sys
 import time
+import zipfile
 
 import httpx
 import pandas as pd
@@ -12,7 +14,7 @@ import pytest
 
 from abm.classroom.server import STATIC
 
-from .servers import start
+from .servers import free_port, start
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +109,19 @@ def test_rooms_are_isolated(server):
     ("get", "/api/rooms/{code}/events?role=teacher&token={student}", None, 403,
      "only the teacher"),
     ("get", "/api/rooms/{code}/events?role=student&token=guess", None, 400, "not a student"),
+    ("post", "/api/rooms", {"lesson": ["default"]}, 400, "lesson: got"),
+    ("post", "/api/rooms/{code}/submit", {"token": "{student}", "funds": 10**400}, 400,
+     "funds: got .{1,40}, expected a share"),
+    ("post", "/api/rooms/{code}/teacher", {"token": "{teacher}", "action": "rules",
+                                           "n_nations": 9}, 400,
+     "n_nations: not a rule of the dashboard"),
+    ("post", "/api/rooms/{code}/teacher", {"token": "{teacher}", "action": "timing",
+                                           "auto_advance": "false"}, 400,
+     "auto_advance: got 'false', expected true or false"),
+    ("post", "/api/rooms/{code}/join", {"name": "x" * 20_000}, 400,
+     "request: .* bytes, expected at most 16384"),
+    ("get", "/api/rooms/{code}/decisions.xlsx?token={teacher}", None, 404,
+     "expected decisions.csv, .parquet or .zip"),
 ])
 def test_refusals_are_one_line_with_the_right_status(server, method, path, body, status,
                                                      message):
@@ -147,6 +162,21 @@ def test_the_cycle_advances_when_everyone_has_submitted_if_the_teacher_asks(serv
     assert reply["cycle"] == 1
 
 
+def test_asking_for_auto_advance_once_all_have_submitted_advances(server):
+    code, teacher = _room(server)
+    ana = _join(server, code, "Ana")
+    server.post(f"/api/rooms/{code}/submit", json={"token": ana, "funds": 0.5})
+    assert _teacher(server, code, teacher, "timing", auto_advance=True).json()["cycle"] == 1
+
+
+def test_a_game_ended_before_any_cycle_shows_its_students_a_summary_page(server):
+    code, teacher = _room(server)
+    ana = _join(server, code, "Ana")
+    _teacher(server, code, teacher, "end")
+    view = _next_view(_views(server, code, "student", ana), lambda v: "summary" in v)
+    assert view["status"] == "ended" and view["summary"] is None
+
+
 def test_the_teacher_sees_who_has_joined_submitted_and_connected(server):
     code, teacher = _room(server)
     ana = _join(server, code, "Ana")
@@ -174,13 +204,14 @@ def test_ending_frees_the_model_keeps_the_debrief_and_saves_the_record(server, o
         server.post(f"/api/rooms/{code}/submit", json={"token": ana, "funds": funds})
         _teacher(server, code, teacher, "advance")
     live_csv = server.get(f"/api/rooms/{code}/decisions.csv", params={"token": teacher}).text
-    live_models = server.get("/api/health").json()["live_models"]
-    assert _teacher(server, code, teacher, "end").json()["status"] == "ended"
-    view = next(_views(server, code, "teacher", teacher))
+    live_models = server.get("/api/health?collect=1").json()["live_models"]
+    assert _teacher(server, code, teacher, "end").json()["status"] == "ended"  # (at once)
+    view = _next_view(_views(server, code, "teacher", teacher),
+                      lambda v: v.get("debrief") and v["debrief"]["saved"], seconds=60)
     assert view["status"] == "ended" and view["debrief"]["students"][0]["student"] == "Ana"
     assert set(view["debrief"]["measures"]) == {"effectiveness", "mean_contribution_ratio",
                                                 "mean_trust"}
-    assert server.get("/api/health").json()["live_models"] == live_models - 1
+    assert server.get("/api/health?collect=1").json()["live_models"] == live_models - 1
     student = next(_views(server, code, "student", ana))
     assert student["summary"]["cycles_submitted"] == 2
     saved = [p for p in out.iterdir() if p.name not in before and p.name.endswith(code)]
@@ -189,6 +220,10 @@ def test_ending_frees_the_model_keeps_the_debrief_and_saves_the_record(server, o
     assert csv == live_csv == (saved[0] / "decisions.csv").read_text()
     parquet = server.get(f"/api/rooms/{code}/decisions.parquet", params={"token": teacher})
     assert parquet.content == (saved[0] / "decisions.parquet").read_bytes()
+    archive = server.get(f"/api/rooms/{code}/decisions.zip", params={"token": teacher})
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as record:
+        assert sorted(record.namelist()) == sorted(p.name for p in saved[0].iterdir())
+        assert json.loads(record.read("room.json"))["seed"] == 2
     assert len(pd.read_csv(saved[0] / "decisions.csv")) == 2 * 6
     assert _teacher(server, code, teacher, "advance").status_code == 400
 
@@ -208,6 +243,19 @@ def test_the_pages_load_nothing_from_the_internet():
         assert not urls, (path.name, urls)
         assert not re.findall(r"https?://(?!www\.w3\.org/2000/svg)", text), path.name
         assert "@import" not in text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--host", "999.1.1.1"], "host: '999.1.1.1' is not an address of this machine"),
+    (["--out", "/proc/version/games"], "out: cannot make the folder /proc/version/games"),
+    (["--public-url", "example.org"], "public-url: got 'example.org', expected http://"),
+])
+def test_the_command_checks_its_options_before_serving(args, message):
+    result = subprocess.run([sys.executable, "-m", "abm", "classroom", "--port",
+                             str(free_port()), *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_the_command_refuses_a_port_in_use_in_one_line(server):

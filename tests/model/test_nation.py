@@ -43,3 +43,47 @@ def test_a_bad_pledge_is_refused(offer):
     nation = CoalitionModel(rng=5, n_nations=4).nations[1]
     with pytest.raises(ValueError, match="^set_pledge: "):
         nation.set_pledge(**offer)
+
+
+def _punishing(below=0.0, targets=(), share=1.0, seed=3):
+    model = CoalitionModel(rng=seed, n_nations=6, peer_punishment=True, monitoring=1.0)
+    model.nations[0].set_punishment(share, targets=targets, below=below)
+    model.step()
+    fair = model.nation_frame()["fair_share"].to_numpy()
+    return model.state.spent[0], fair, model.p["punishment_cap"]
+
+
+def test_a_punishing_player_spends_its_chosen_share_of_the_cap_on_each_partner_it_punishes():
+    spent, fair, cap = _punishing(below=10.0, share=0.6)  # everyone gives less than 10x
+    assert (spent > 0).any()
+    punished = spent > 0
+    np.testing.assert_allclose(spent[punished], 0.6 * cap * fair[punished])
+
+
+def test_a_player_who_chooses_nobody_punishes_nobody():
+    spent, _fair, _cap = _punishing(below=0.0, targets=())
+    assert not spent.any()
+
+
+def test_a_players_threshold_punishes_only_those_below_it():
+    """(Without side-payments, the frame's contribution ratio is the one punishers judge.)"""
+    reached = 0
+    for seed in range(5):
+        model = CoalitionModel(rng=seed, n_nations=8, peer_punishment=True, monitoring=1.0,
+                               side_payments=False)
+        model.nations[0].set_punishment(1.0, below=0.8)
+        model.step()
+        ratio = np.nan_to_num(model.nation_frame()["contribution_ratio"].to_numpy(), nan=1.0)
+        spent = model.state.spent[0]
+        assert not spent[ratio >= 0.8].any()
+        reached += int((spent > 0).sum())
+    assert reached > 0
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"share": 1.5}, "share 1.5 is outside"), ({"share": 1, "targets": [0]}, "target 0"),
+    ({"share": 1, "targets": [6]}, "target 6"), ({"share": 1, "below": -1}, "below -1")])
+def test_a_bad_punishment_is_refused(kwargs, message):
+    model = CoalitionModel(rng=1, n_nations=6)
+    with pytest.raises(ValueError, match=message):
+        model.nations[0].set_punishment(**kwargs)

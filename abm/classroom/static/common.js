@@ -98,8 +98,8 @@ function frame(svg, width, height) {
 }
 
 // Lines over cycles, with an optional band (low, high) drawn under them; the key at the right.
-function lineChart(svg, {x, lines, band = null, ymax = 1, title = ""}) {
-  const W = 660, H = 300, L = 52, R = 190, T = 34, B = 42;
+function lineChart(svg, {x, lines, band = null, ymax = 1, title = "", H = 300}) {
+  const W = 660, L = 52, R = 190, T = 34, B = 42;
   frame(svg, W, H);
   const xmax = Math.max(2, ...x), top = Math.max(ymax, ...lines.flatMap((l) => l.values)
     .filter((v) => v !== null), ...(band ? band.high.filter((v) => v !== null) : []));
@@ -133,6 +133,9 @@ function lineChart(svg, {x, lines, band = null, ymax = 1, title = ""}) {
     const width = line.width || 3;
     svg.append(svgEl("polyline", {points: path(line.values), fill: "none", stroke: colour,
       "stroke-width": width, "stroke-dasharray": line.dash || ""}));
+    line.values.forEach((v, i) => {  // (a first cycle is a point, not yet a line)
+      if (v !== null) svg.append(svgEl("circle", {cx: sx(x[i]), cy: sy(v), r: width, fill: colour}));
+    });
     const y = T + 8 + 22 * k;
     svg.append(svgEl("line", {x1: W - R + 10, x2: W - R + 34, y1: y - 5, y2: y - 5,
       stroke: colour, "stroke-width": width, "stroke-dasharray": line.dash || ""}));
@@ -141,11 +144,12 @@ function lineChart(svg, {x, lines, band = null, ymax = 1, title = ""}) {
 }
 
 // Bars by nation (smallest GDP to largest), the students' nations outlined and named.
-function barChart(svg, bars, title) {
-  const W = 600, H = 300, L = 48, R = 8, T = 30, B = 60;
+function barChart(svg, bars, title, H = 300) {
+  const W = 600, L = 48, R = 8, T = 30, B = 60;
   frame(svg, W, H);
   const top = Math.max(0.1, ...bars.map((b) => b.value));
   const step = (W - L - R) / Math.max(bars.length, 1);
+  let labelEnd = -Infinity;
   svg.append(svgEl("text", {x: L, y: 20, class: "chart-title"}));
   svg.lastChild.textContent = title;
   for (const tick of [0, top / 2, top]) {
@@ -163,11 +167,14 @@ function barChart(svg, bars, title) {
     tip.textContent = `${bar.label}: ${bar.value.toFixed(2)}`;
     rect.append(tip);
     svg.append(rect);
-    if (bar.marked || bars.length <= 12) {
-      const label = svgEl("text", {x: L + (k + 0.5) * step, y: H - B + 16,
+    const text = bar.marked || (bars.length <= 12 ? bar.label : "");
+    const centre = L + (k + 0.5) * step, half = 4.5 * text.length;
+    if (text && centre - half > labelEnd) {  // (a label that would overlap the last is left out)
+      const label = svgEl("text", {x: centre, y: H - B + 16,
         class: bar.marked ? "tick marked" : "tick", "text-anchor": "middle"});
-      label.textContent = bar.marked || bar.label;
+      label.textContent = text;
       svg.append(label);
+      labelEnd = centre + half + 2;
     }
   });
   const axis = svgEl("text", {x: L, y: H - 8, class: "tick"});
@@ -177,12 +184,12 @@ function barChart(svg, bars, title) {
 
 // Nations as circles (area ~ GDP, colour: contribution / fair share), lines for mutual trust.
 function networkChart(svg, {nodes, edges}, title) {
-  const W = 600, H = 460, P = 40;
+  const W = 600, H = 480, P = 40;
   frame(svg, W, H);
   const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const sx = (v) => P + (W - 2 * P) * (v - x0) / ((x1 - x0) || 1);
-  const sy = (v) => P + 10 + (H - 2 * P - 10) * (v - y0) / ((y1 - y0) || 1);
+  const sy = (v) => P + 10 + (H - 2 * P - 50) * (v - y0) / ((y1 - y0) || 1);
   svg.append(svgEl("text", {x: 8, y: 22, class: "chart-title"}));
   svg.lastChild.textContent = title;
   for (const [a, b, w] of edges) {
@@ -200,12 +207,19 @@ function networkChart(svg, {nodes, edges}, title) {
     circle.append(tip);
     svg.append(circle);
     if (node.student) {
-      const label = svgEl("text", {x: sx(node.x) + 10 + 18 * node.size, y: sy(node.y) + 5,
-        class: "tick marked"});
+      const offset = 10 + 18 * node.size, right = sx(node.x) > W * 0.7;
+      const label = svgEl("text", {x: sx(node.x) + (right ? -offset : offset), y: sy(node.y) + 5,
+        class: "tick marked", "text-anchor": right ? "end" : "start"});
       label.textContent = node.student;
       svg.append(label);
     }
   }
+  ["colour: contribution / fair share (red: none, green: twice)",
+   "ringed: students; hollow: left; lines: mutual trust above 0.5"].forEach((line, k) => {
+    const key = svgEl("text", {x: 8, y: H - 26 + 18 * k, class: "tick"});
+    key.textContent = line;
+    svg.append(key);
+  });
 }
 
 // The debrief: the class against the band of simulated classes, one chart per measure.
@@ -224,17 +238,17 @@ function debriefCharts(container, debrief) {
   }
 }
 
-function liveCharts(view, ids) {
+function liveCharts(view, ids, H = 300) {
   if (view.series) {
     const s = view.series;
-    lineChart(byId(ids.series), {x: s.cycle, title: "Coverage of the missions' needs",
+    lineChart(byId(ids.series), {x: s.cycle, title: "Coverage of the missions' needs", H,
       lines: [...view.required.map((c) => ({name: c, values: s[`coverage_${c}`]})),
               {name: "effectiveness", values: s.effectiveness, colour: "#000000", width: 4},
               {name: "mean trust", values: s.mean_trust, colour: "#8172b3", dash: "4 4"}]});
   }
   if (view.burden) {
     barChart(byId(ids.burden), view.burden.map((b) => ({label: b.nation,
-      value: b.burden_pct, marked: b.student})), "Burden, % of GDP (students named)");
+      value: b.burden_pct, marked: b.student})), "Burden, % of GDP (students named)", H);
   }
   if (view.network) networkChart(byId(ids.network), view.network, "Trust network");
 }

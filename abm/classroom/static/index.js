@@ -18,8 +18,7 @@ function describe() {
   if (!lesson) return;
   setText("lesson-description", lesson.description);
   byId("nations").disabled = lesson.fixed;
-  if (lesson.fixed) byId("nations").value = "";
-  else if (!byId("nations").value) byId("nations").value = lesson.nations;
+  byId("nations").value = lesson.fixed ? "" : lesson.nations;
 }
 byId("lesson").addEventListener("change", describe);
 

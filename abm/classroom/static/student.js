@@ -4,11 +4,13 @@
 // this browser, so a reload (or a lost connection) comes back to the same nation.
 const KEY = `coalition:student:${CODE}`;
 const CAPABILITY_NAMES = {funds: "Money", troops: "Troops", enablers: "Enablers (specialised units)"};
-let current = null, touched = false;
+let current = null;
 
 setText("join-code", CODE);
-byId("punish-share").oninput = () => setText("punish-share-value", pct(byId("punish-share").value));
-setText("punish-share-value", pct(0.5));
+for (const id of ["punish-share", "punish-below"]) {
+  byId(id).oninput = () => setText(`${id}-value`, pct(byId(id).value));
+  setText(`${id}-value`, pct(byId(id).value));
+}
 
 function showJoin(message) {
   localStorage.removeItem(KEY);
@@ -34,26 +36,40 @@ byId("join-form").addEventListener("submit", async (event) => {
   } catch (error) { showError(error.message); }
 });
 
+// The choices are built once a cycle: a page update (someone joined, someone submitted)
+// must not undo what the student is setting. A new cycle starts from the last choices.
 function sliders(view) {
   const box = byId("sliders");
   if (box.dataset.built === String(view.cycle)) return;
   box.dataset.built = String(view.cycle);
-  const decision = view.decision;
+  const previous = Object.fromEntries(view.required.map((c) => {
+    const input = byId(`share-${c}`);
+    return [c, view.decision ? view.decision[c] : input ? Number(input.value)
+      : view.last?.shares ? view.last.shares[c] : 0.5];
+  }));
   box.replaceChildren(...view.required.map((c) => {
-    const value = decision ? decision[c] : 0.5;
+    const value = previous[c];
     const input = el("input", {type: "range", id: `share-${c}`, min: 0, max: 1, step: 0.05,
-      value, oninput: () => { touched = true; setText(`share-${c}-value`, pct(input.value)); }});
+      value, oninput: () => setText(`share-${c}-value`, pct(input.value))});
     const capacity = view.you.capacity[c];
     return el("div", {}, el("label", {for: `share-${c}`},
       `${CAPABILITY_NAMES[c]}: `, el("span", {id: `share-${c}-value`, text: pct(value)}),
       el("span", {class: "muted", text: ` of ${num(capacity, c === "funds" ? 2 : 0)}${c === "funds" ? " bn USD" : ""}`})), input);
   }));
-  touched = false;
 }
 
 function targets(view) {
   const box = byId("targets");
-  const chosen = new Set(view.decision ? view.decision.punish : []);
+  if (box.dataset.built === String(view.cycle)) return;
+  box.dataset.built = String(view.cycle);
+  if (view.decision) {
+    for (const id of ["punish-share", "punish-below"]) {
+      byId(id).value = view.decision[id === "punish-share" ? "punish_share" : "punish_below"];
+      setText(`${id}-value`, pct(byId(id).value));
+    }
+  }
+  const chosen = new Set(view.decision ? view.decision.punish
+    : [...box.querySelectorAll("input:checked")].map((i) => Number(i.value)));
   box.replaceChildren(...view.others.map((o) => el("label", {style: "font-weight: normal; display: inline-block; margin-right: 1em"},
     el("input", {type: "checkbox", value: o.index, checked: chosen.has(o.index) ? "" : false,
       "data-nation": o.nation}),
@@ -63,12 +79,14 @@ function targets(view) {
 byId("submit").onclick = async () => {
   showError("");
   const body = {token: localStorage.getItem(KEY), funds: 0, troops: 0, enablers: 0, punish: [],
-    punish_share: Number(byId("punish-share").value)};
+    punish_share: 0};
   for (const c of current.required) body[c] = Number(byId(`share-${c}`).value);
   if (current.rules.peer_punishment) {
     body.punish = [...byId("targets").querySelectorAll("input:checked")].map((i) => Number(i.value));
+    body.punish_share = Number(byId("punish-share").value);
+    body.punish_below = Number(byId("punish-below").value);
   }
-  try { await api(`/api/rooms/${CODE}/submit`, body); touched = false; }
+  try { await api(`/api/rooms/${CODE}/submit`, body); }
   catch (error) { showError(error.message); }
 };
 
@@ -88,12 +106,20 @@ function render(view) {
   setText("you-capacity", "Your capacity per cycle: " + view.required.map((c) =>
     `${c} ${num(view.you.capacity[c], c === "funds" ? 2 : 0)}`).join(", ") + ".");
   const ended = view.status === "ended";
-  byId("choices").hidden = ended;
-  setText("notice", ended ? "" : view.status === "paused" ? "The teacher has paused the game."
+  const left = view.you.member === false;
+  byId("choices").hidden = ended || left;
+  setText("notice", ended ? "" : left
+    ? `${view.you.nation} has left the coalition: its government lost patience with it (the model's exit rule), so its pledges no longer count.`
+    : view.status === "paused" ? "The teacher has paused the game."
+    : view.decision?.rules_changed ? "The teacher changed the rules after you submitted: check your choices and submit again if you wish."
     : view.decision ? "" : "Set your pledges and submit before the cycle closes.");
+  const r = view.rules;
+  setText("rules", `Rules this cycle: ${r.burden_rule} shares; a shortfall is seen with chance ${pct(r.monitoring)}` +
+    (r.sanction_rate ? `, sanctioned at ${r.sanction_rate} per unit` : ", no sanction") +
+    (r.peer_punishment ? "; partners may punish each other." : "."));
   sliders(view);
   byId("punishment").hidden = !view.rules.peer_punishment || !view.others.length;
-  if (!byId("punishment").hidden && !touched) targets(view);
+  if (!byId("punishment").hidden) targets(view);
   byId("submit").disabled = view.status !== "open";
   setText("submitted", view.decision ? "Submitted: you can change it until the cycle closes." : "");
   const last = view.last;
@@ -106,10 +132,11 @@ function render(view) {
       row("Decided by", last.decided_by === "you" ? "you" : "the model (you had not submitted)"),
       row("Delivered", last.delivered_all ? "all you pledged"
         : "less than you pledged: political will at home fell short"),
-      row("Your contribution", `${num(last.contribution)} (fair share ${num(last.fair_share)}: ${last.ratio === null ? "–" : pct(last.ratio)})`),
+      row("Your contribution", `${num(last.contribution)} bn USD (fair share ${num(last.fair_share)}: ${last.ratio === null ? "–" : pct(last.ratio)})`),
       row("Your burden", `${num(last.burden_pct, 3)} % of GDP`),
-      row("Your payoff", `${num(last.payoff)} (in all: ${num(last.payoff_total)})`),
-      row("Sanctions and punishment you received", num(last.sanction)),
+      row("Your payoff", `${num(last.payoff)} bn USD (in all: ${num(last.payoff_total)})`),
+      row("Sanctions and punishment you received", `${num(last.sanction)} bn USD`),
+      ...(view.rules.peer_punishment || last.spent_punishing ? [row("You spent punishing others", `${num(last.spent_punishing)} bn USD`)] : []),
       row("The others' trust in you", `${num(last.trust.at(-1))} (${moved})`),
       ...(last.participating ? [] : [row("Note", "your nation took part in no mission this cycle")]));
   }
@@ -126,6 +153,14 @@ function render(view) {
 }
 
 function start(token) { watch("student", token, render, showJoin); }
+
+// A shared computer: the next student leaves the last one's seat to them and joins anew.
+byId("not-me").onclick = () => {
+  if (confirm("Join as someone else on this computer? The nation stays with its player.")) {
+    localStorage.removeItem(KEY);
+    location.reload();
+  }
+};
 
 const saved = localStorage.getItem(KEY);
 if (saved) start(saved); else showJoin();

@@ -8,8 +8,17 @@ history.replaceState(null, "", location.pathname);  // the token leaves the addr
 async function act(action, extra = {}) {
   showError("");
   try { await api(`/api/rooms/${CODE}/teacher`, {token: TOKEN, action, ...extra}); }
-  catch (error) { showError(error.message); }
+  catch (error) {
+    showError(error.message);
+    if (current) render(current);  // the controls show what holds, not what was refused
+  }
 }
+
+// The teacher's link opens this dashboard on another device (keep it private).
+byId("show-link").onclick = () => {
+  setText("teacher-link", `${location.origin}/t/${CODE}#token=${TOKEN}`);
+  byId("teacher-link").hidden = false;
+};
 
 for (const action of ["advance", "pause", "resume"]) byId(action).onclick = () => act(action);
 byId("end").onclick = () => {
@@ -25,6 +34,7 @@ byId("time_limit").onchange = () => act("timing", {time_limit: Number(byId("time
 byId("auto_advance").onchange = () => act("timing", {auto_advance: byId("auto_advance").checked});
 byId("csv").href = `/api/rooms/${CODE}/decisions.csv?token=${encodeURIComponent(TOKEN || "")}`;
 byId("parquet").href = `/api/rooms/${CODE}/decisions.parquet?token=${encodeURIComponent(TOKEN || "")}`;
+byId("zip").href = `/api/rooms/${CODE}/decisions.zip?token=${encodeURIComponent(TOKEN || "")}`;
 byId("projector-link").href = `/p/${CODE}`;
 setText("join-code", CODE);
 api(`/api/rooms/${CODE}`).then((room) => setText("join-url", room.join_url))
@@ -34,6 +44,7 @@ function shares(decision) {
   if (!decision) return "";
   const parts = ["funds", "troops", "enablers"].filter((c) => current.required.includes(c))
     .map((c) => `${c} ${pct(decision[c])}`);
+  if (decision.punish_below) parts.push(`punishes partners below ${pct(decision.punish_below)}`);
   if (decision.punish.length) parts.push(`punishes ${decision.punish.join(", ")}`);
   return parts.join(" · ");
 }
@@ -49,7 +60,7 @@ function render(view) {
   const ended = view.status === "ended";
   setText("progress", ended ? "The game has ended."
     : `${view.submitted} of ${view.students} students have submitted`);
-  setText("model-seats", `(the model plays the other ${view.model_seats} of ${view.n} nations)`);
+  setText("model-seats", ended ? "" : `(the model plays the other ${view.model_seats} of ${view.n} nations)`);
   byId("advance").disabled = ended || view.status === "paused";
   byId("pause").disabled = view.status !== "open";
   byId("resume").disabled = view.status !== "paused";
@@ -58,7 +69,8 @@ function render(view) {
   byId("seats").replaceChildren(...view.seats.map((seat) => el("tr", {"data-student": seat.name},
     el("td", {}, el("span", {class: seat.connected ? "dot on" : "dot", title: seat.connected ? "connected" : "not connected"}), seat.name),
     el("td", {text: seat.nation}),
-    el("td", {class: seat.submitted ? "ok" : "waiting", text: seat.submitted ? "submitted" : "waiting"}),
+    el("td", {class: seat.submitted ? "ok" : "waiting", text: !seat.member ? "left the coalition"
+      : ended ? "" : seat.submitted ? "submitted" : "waiting"}),
     el("td", {class: "pledge", text: shares(seat.decision)}),
     el("td", {class: "decided-by", text: last[seat.name] ? `decided by ${last[seat.name] === "model" ? "the model" : "the student"}` : ""}))));
   for (const rule of ["monitoring", "sanction_rate"]) {
@@ -80,13 +92,16 @@ function render(view) {
       el("td", {text: num(s.burden_pct_gdp)}), el("td", {text: num(s.payoff_total)}),
       el("td", {text: `${s.payoff_rank} of ${view.n}`}),
       el("td", {text: `${num(s.trust_received_first)} → ${num(s.trust_received_last)}`}))));
-    setText("saved", view.debrief.saved ? `Saved on the server in ${view.debrief.saved}` : "");
+    setText("saved", view.debrief.saved ? `Saved on the server in ${view.debrief.saved}`
+      : view.failure ? `Not saved: ${view.failure}` : "");
   } else if (ended) {
-    setText("progress", view.failure ? `The game has ended; its debrief failed: ${view.failure}`
+    setText("progress", view.failure ? `The game has ended; ${view.failure}.`
       : "The game has ended: simulating 100 classes for the debrief…");
   }
   liveCharts(view, {series: "series", burden: "burden", network: "network"});
 }
 
-if (!TOKEN) showError("This page needs the teacher's link (the one given when the room was made).");
-else watch("teacher", TOKEN, render);
+if (!TOKEN) {
+  showError("This page needs the teacher's link (the one given when the room was made).");
+  for (const control of document.querySelectorAll("button, input, select")) control.disabled = true;
+} else watch("teacher", TOKEN, render);

@@ -93,6 +93,18 @@ def over_the_limit(arrears: np.ndarray, assessment: np.ndarray, limit: float) ->
     return (assessment > 0) & (arrears >= limit * assessment)
 
 
+@dataclass(frozen=True)
+class Punishment:
+    """Whom a person playing a nation punishes: the partners it sees among ``targets``
+    ((n,) bool) and any partner it sees giving less than ``below`` of its fair share, each
+    with ``share`` of the most it may spend on one (``punishment_cap`` x the partner's fair
+    share). The rule is judged on the cycle's own contributions, as the nations' is."""
+
+    share: float
+    targets: np.ndarray
+    below: float = 0.0
+
+
 @dataclass(slots=True)
 class Accountability:
     """Who the organisation saw, what each lost and spent, and the net payoffs."""
@@ -114,13 +126,12 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
                     part: np.ndarray, strategy: np.ndarray, payoffs: Payoffs,
                     p: dict[str, Any], detected: np.ndarray, sees: np.ndarray | None,
                     returned: np.ndarray | None, retaliation: np.ndarray | None = None,
-                    chosen: dict[int, np.ndarray] | None = None) -> Accountability:
+                    chosen: dict[int, Punishment] | None = None) -> Accountability:
     """Phase 6: the organisation sanctions the shortfalls it saw (``detected``); with peer
     punishment, each nation punishes the partners whose contributions it saw (``sees``,
     n x n), ``returned`` being last cycle's punishment and ``retaliation`` (n,) the
     counter-punishment each has learned to expect per unit it spends. ``chosen`` holds the
-    choices of the nations people play: i spends ``chosen[i][j]`` x ``punishment_cap`` x j's
-    fair share on each partner j it sees. Settles the payoffs."""
+    punishment chosen for the nations people play (``Punishment``). Settles the payoffs."""
     n = len(detected)
     cost = payoffs.contribution
     short = over_missions(shortfall_value(pledge, delivered, fair, unit_cost, part))
@@ -134,8 +145,9 @@ def hold_to_account(pledge: np.ndarray, delivered: np.ndarray, delivered_value: 
             effort = effort / (1.0 + p["punishment_ratio"] * retaliation)
         spent = punishment_spent(ratio, fair_total, reciprocal, sees, returned, effort,
                                  p["antisocial_punishment"], p["punishment_cap"])
-        for nation, share in (chosen or {}).items():  # a person decides for the nations played
-            spent[nation] = share * p["punishment_cap"] * fair_total * sees[nation]
+        for nation, choice in (chosen or {}).items():  # a person decides for the nations played
+            wanted = choice.targets | (ratio < choice.below)
+            spent[nation] = choice.share * p["punishment_cap"] * fair_total * wanted * sees[nation]
         punished = p["punishment_ratio"] * spent.sum(axis=0)
         sanction = sanction + punished
         cost = cost + spent.sum(axis=1)
