@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -33,22 +31,14 @@ import httpx
 import numpy as np
 import psutil
 
+from abm.classroom.launch import in_background
 
-def _serve(out: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "abm", "classroom", "--port", str(port),
-                               "--out", out, "--keep-ended", "0"], stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(base + "/api/health", timeout=2)
-            return server, base
-        except httpx.TransportError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("bench_classroom: the server did not start")
+
+def _started(args: list[str], ready: str = "/") -> tuple[subprocess.Popen, str]:
+    try:
+        return in_background(args, ready)
+    except RuntimeError as exc:
+        raise SystemExit(f"bench_classroom: {exc}") from None
 
 
 async def _watch(client: httpx.AsyncClient, code: str, role: str, token: str,
@@ -196,20 +186,9 @@ def solara_sessions(sessions: int = 10) -> None:
     """The Solara app's memory per browser session and one Step's round trip."""
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "abm", "app", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+    server, base = _started(["app"])
+    url = base + "/"
     try:
-        for _ in range(300):
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.3)
-
         def rss() -> float:
             process = psutil.Process(server.pid)
             return sum(p.memory_info().rss for p in [process, *process.children(True)]) / 2**20
@@ -260,7 +239,8 @@ def main() -> None:
         solara_sessions()
         return
     with tempfile.TemporaryDirectory() as out:
-        server, base = _serve(out)
+        server, base = _started(["classroom", "--out", out, "--keep-ended", "0"],
+                                    "/api/health")
         try:
             ms = 1000 * asyncio.run(latency(base, args.students, args.cycles, args.seed))
             every = ms.max(axis=1)  # per advance: until the last page shows it

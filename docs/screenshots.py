@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
+
+from abm.classroom.launch import in_background
 
 # lesson -> (cycles to run, nation a student plays or None, its funds pledge: "End" = all)
 LESSONS = {
@@ -31,20 +29,11 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def _serve() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "abm", "app", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(180):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return server, url
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("screenshots: the app did not start within 90 s")
+    try:
+        server, base = in_background(["app"], "/", 90)
+    except RuntimeError as exc:
+        raise SystemExit(f"screenshots: {exc}") from None
+    return server, base + "/"
 
 
 def _choose(page: Page, label: str, option: str) -> None:

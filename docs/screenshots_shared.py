@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
+
+from abm.classroom.launch import in_background
 
 IMAGES = Path(__file__).resolve().parent / "images"
 CHROMIUM = "/usr/bin/chromium"
@@ -36,20 +35,10 @@ def _post(url: str, body: dict) -> dict:
 
 
 def _serve(out: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "abm", "classroom", "--port", str(port),
-                               "--out", out], stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/api/lessons", timeout=2)
-            return server, base
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("screenshots: the classroom server did not start within 60 s")
+    try:
+        return in_background(["classroom", "--out", out], "/api/lessons", 60)
+    except RuntimeError as exc:
+        raise SystemExit(f"screenshots: {exc}") from None
 
 
 def _save(page: Page, name: str, full_page: bool = True) -> Path:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from ..scenarios.parameters import ParameterError
@@ -70,3 +73,28 @@ def shared_game(host: str, port: int, out: Path, public_url: str = "",
         print("coalition classroom: only this machine can open the pages; --host 0.0.0.0 "
               "lets a class join from the network", flush=True)
     serve(host, port, out, public_url, keep_ended)
+
+
+def in_background(args: list[str], ready: str = "/", seconds: float = 90,
+                  output: int | None = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """``python -m abm ARGS --port P`` on a free port of this machine, once it answers at
+    ``ready``: (the process, its base URL). For the tests, benchmarks and screenshots that
+    drive a server; ``output=subprocess.PIPE`` keeps what it printed (text)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "abm", *args, "--port", str(port)],
+                               stdout=output, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + ready, timeout=2)
+            return process, base
+        except OSError:
+            if process.poll() is not None:
+                said = process.stdout.read()[-2000:] if process.stdout else ""
+                raise RuntimeError(f"{' '.join(args)}: the server exited: {said}") from None
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"{' '.join(args)}: the server did not answer within {seconds:.0f} s")

@@ -2,11 +2,10 @@
 
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+
+from abm.classroom.launch import in_background
 
 
 def free_port() -> int:
@@ -18,18 +17,7 @@ def free_port() -> int:
 def start(args: list[str], url_path: str = "/", seconds: float = 90
           ) -> tuple[subprocess.Popen, str]:
     """``python -m abm ARGS --port P``, once it answers: (process, base URL)."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "abm", *args, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + url_path, timeout=2)
-            return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited: {proc.stdout.read()[-2000:]}")
-            time.sleep(0.3)
-    proc.kill()
-    pytest.fail(f"the server did not answer within {seconds:.0f} s")
+    try:
+        return in_background(args, url_path, seconds, output=subprocess.PIPE)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
