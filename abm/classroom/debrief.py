@@ -190,28 +190,32 @@ def band(room: Room, simulated: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
 STUDENT_COLUMNS = (
     "student", "nation", "cycles", "cycles_submitted", "contribution_ratio",
     "others_contribution_ratio", "burden_pct_gdp", "payoff_total", "payoff_rank",
-    "trust_received_first", "trust_received_last", "sanctions_received")
+    "trust_received_first", "trust_received_last", "sanctions_received", "left_in_cycle")
 
 
 def students(table: pd.DataFrame) -> pd.DataFrame:
-    """Per student: cycles decided, contribution / fair share, burden, payoff, trust (a
-    student who joined after the last cycle played has no row)."""
+    """Per student: cycles decided, contribution / fair share, burden, payoff (and its rank
+    among all nations over the same cycles), trust, and the cycle their nation left the
+    coalition, if it did (a student who joined after the last cycle played has no row)."""
     rows = []
     for (name, nation), own in table[table["student"] != ""].groupby(["student", "nation"]):
         own = own.sort_values("cycle")
+        same = table[table["cycle"].isin(own["cycle"])]  # (a late joiner: their cycles)
+        totals = same.groupby("nation")["payoff"].sum()
         others = table[(table["nation"] != nation)]
+        left = own.loc[~own["member"].astype(bool), "cycle"]
         rows.append({
             "student": name, "nation": nation, "cycles": len(own),
             "cycles_submitted": int(own["submitted"].sum()),
             "contribution_ratio": float(own["contribution_ratio"].mean()),
             "others_contribution_ratio": float(others["contribution_ratio"].mean()),
             "burden_pct_gdp": float(100 * own["burden"].mean()),
-            "payoff_total": float(own["payoff"].sum()),
-            "payoff_rank": int((table.groupby("nation")["payoff"].sum()
-                                > own["payoff"].sum()).sum() + 1),
+            "payoff_total": float(totals[nation]),
+            "payoff_rank": int((totals > totals[nation]).sum() + 1),
             "trust_received_first": float(own["trust_received"].iloc[0]),
             "trust_received_last": float(own["trust_received"].iloc[-1]),
             "sanctions_received": float(own["sanction"].sum()),
+            "left_in_cycle": int(left.iloc[0]) if len(left) else None,
         })
     return pd.DataFrame(rows, columns=list(STUDENT_COLUMNS))
 
@@ -233,8 +237,8 @@ def finish(room: Room, classes: int = SIMULATED_CLASSES,
 
 
 def unfinished(room: Room) -> Debrief:
-    """The record of a game the server stops before it ends: its decisions so far (no band:
-    there is no time to simulate classes while the server stops)."""
+    """The record of a game without its band: one the server stops before it ends (there is
+    no time to simulate classes while it stops), or whose debrief failed."""
     table = decisions(room)
     return Debrief({**setup(room), "unfinished": True}, table,
                    pd.DataFrame(columns=list(BAND_COLUMNS)), students(table))

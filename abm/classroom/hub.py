@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import gc
 import multiprocessing
+import signal
 import time
 import weakref
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -109,14 +111,15 @@ class Classroom:
         failure is one line on the teacher's page and the server's console, not a stuck
         room."""
         try:
-            if self.executor is None:
-                self.executor = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("forkserver"))
             simulated = await asyncio.get_running_loop().run_in_executor(
                 self.executor, debrief.simulate, *debrief.band_of(room, self.classes))
             result = await asyncio.to_thread(debrief.finish, room, self.classes, simulated)
         except Exception as exc:  # noqa: BLE001 - reported; the server serves other rooms
             room.failure = f"the debrief failed: {_one_line(exc)}"
+            if room.model is not None and room.cycles:  # the record without its band
+                failure = room.failure
+                await self.save(room, debrief.unfinished(room))
+                room.failure = failure
         else:
             await self.save(room, result)
         if room.failure:
@@ -152,6 +155,20 @@ class Classroom:
     # --- the clock ------------------------------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        if self.executor is None:
+            # The worker lets the server decide when it stops: Ctrl-C in a terminal reaches
+            # the whole process group, and a debrief under way is finished and saved first.
+            # It is started now, with Ctrl-C blocked, and keeps that mask (a process
+            # inherits it, an exec too). (multiprocessing's resource tracker, when it starts,
+            # unblocks Ctrl-C in the thread that starts it: it is started first.)
+            resource_tracker.ensure_running()
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                self.executor = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context("forkserver"))
+                self.executor.submit(int)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self._ticker = asyncio.create_task(self._tick())
 
     async def stop(self) -> None:

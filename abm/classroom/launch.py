@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -72,7 +73,9 @@ def shared_game(host: str, port: int, out: Path, public_url: str = "",
     if host in ("127.0.0.1", "localhost", "::1") and not public_url:
         print("coalition classroom: only this machine can open the pages; --host 0.0.0.0 "
               "lets a class join from the network", flush=True)
-    serve(host, port, out, public_url, keep_ended)
+    with contextlib.suppress(KeyboardInterrupt):  # (uvicorn raises Ctrl-C again once stopped)
+        serve(host, port, out, public_url, keep_ended)
+    print("coalition classroom: stopped", flush=True)
 
 
 def in_background(args: list[str], ready: str = "/", seconds: float = 90,

@@ -206,6 +206,9 @@ class Room:
             self._check_running()
             if self.status == "paused":
                 raise RoomError("room: paused by the teacher; submit when the game resumes")
+            if not self.active(seat):
+                raise RoomError(f"nation: {self.names[seat.nation]} has left the coalition; "
+                                "its choices no longer count")
             targets = sorted({whole(t, "punish", 0, self.n - 1) for t in punish}
                              - {seat.nation})
             hard, below = share(punish_share, "punish_share"), share(punish_below,
@@ -216,14 +219,21 @@ class Room:
                                      hard if anyone else 0.0, below, self.version + 1)
             self.touch()
 
+    def active(self, seat: Seat) -> bool:
+        """The student's nation is in the coalition, so their choices count."""
+        return self.model is None or bool(self.model.member[seat.nation])
+
+    def waiting_for(self) -> list[Seat]:
+        """The students whose choices the class waits for: those whose nation is in the
+        coalition, leaving out those whose page is closed while others' are open (an absent
+        student must not hold the class up: the model plays their seat)."""
+        seats = [s for s in self.seats.values() if self.active(s)]
+        return [s for s in seats if s.connected] or seats
+
     def all_submitted(self) -> bool:
-        """Every student has chosen, leaving out those whose page is closed (an absent
-        student must not hold the class up: the model plays their seat) while others' are
-        open; at least one has chosen."""
-        seats = list(self.seats.values())
-        present = [s for s in seats if s.connected] or seats
-        return (any(s.decision is not None for s in seats)
-                and all(s.decision is not None for s in present))
+        """Every student the class waits for has chosen, and at least one has."""
+        waiting = self.waiting_for()
+        return bool(waiting) and all(s.decision is not None for s in waiting)
 
     # --- the teacher -----------------------------------------------------------------------------
     def advance(self) -> int:
@@ -251,21 +261,24 @@ class Room:
                     nation.clear_punishment()
             model.step()
             for seat in sorted(self.seats.values(), key=lambda s: s.nation):
-                self.decisions.append(self._row(seat, model.steps))
+                self.decisions.append(self._row(seat, model.steps, punishment))
                 seat.decision = None
             self._open_cycle()
             self.touch()
             return model.steps
 
-    def _row(self, seat: Seat, cycle: int) -> dict[str, Any]:
+    def _row(self, seat: Seat, cycle: int, punishment: bool) -> dict[str, Any]:
+        """The record of a student's cycle: what they chose (punishment only where the rules
+        allowed it that cycle)."""
         decision = seat.decision
         row = {"cycle": cycle, "nation": self.names[seat.nation], "student": seat.name,
                "submitted": decision is not None}
         for c in CAPABILITIES:
             row[f"share_{c}"] = getattr(decision, c) if decision else np.nan
-        row["punished"] = ";".join(self.names[t] for t in decision.punish) if decision else ""
-        row["punish_share"] = decision.punish_share if decision else np.nan
-        row["punish_below"] = decision.punish_below if decision else np.nan
+        used = decision is not None and punishment
+        row["punished"] = ";".join(self.names[t] for t in decision.punish) if used else ""
+        row["punish_share"] = decision.punish_share if used else 0.0 if decision else np.nan
+        row["punish_below"] = decision.punish_below if used else 0.0 if decision else np.nan
         return row
 
     def change(self, **rules: Any) -> None:
@@ -276,6 +289,8 @@ class Room:
             if unknown:
                 raise RoomError(f"{unknown[0]}: not a rule of the dashboard; expected one of "
                                 f"{', '.join(TEACHER_RULES)}")
+            if "peer_punishment" in rules:
+                flag(rules["peer_punishment"], "peer_punishment")
             for name, value in rules.items():
                 if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e9:
                     raise RoomError(f"{name}: got {shown(value)}, out of range")

@@ -65,7 +65,7 @@ async def _body(request: Request) -> dict[str, Any]:
         raise RoomError(f"request: {len(raw)} bytes, expected at most {BODY_MAX}")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise RoomError("request: expected a JSON object") from None
     if not isinstance(body, dict):
         raise RoomError("request: expected a JSON object")

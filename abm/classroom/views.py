@@ -54,8 +54,8 @@ def _state(room: Room) -> dict[str, Any]:
         "cycle": room.cycles, "deciding": room.cycles + 1, "n": room.n,
         "seconds_left": seconds_left(room),
         "time_limit": room.time_limit, "auto_advance": room.auto_advance,
-        "rules": room.rules(), "students": len(room.seats),
-        "submitted": sum(s.decision is not None for s in room.seats.values()),
+        "rules": room.rules(), "students": len(waiting := room.waiting_for()),
+        "submitted": sum(s.decision is not None for s in waiting),
         "required": room.required, "version": room.version, "failure": room.failure,
     }
 

@@ -29,7 +29,7 @@ def test_the_clock_advances_rooms_but_does_not_keep_them_alive(monkeypatch):
     monkeypatch.setattr(hub, "TICK", 0.01)
 
     async def play():
-        classroom = Classroom(out=None)
+        classroom = Classroom(out=None, executor=ThreadPoolExecutor(1))
         room = classroom.create(lesson="default", n_nations=4, seed=1, time_limit=1)
         room.deadline = time.monotonic()  # the time is up
         untouched = room.touched
@@ -60,7 +60,7 @@ def test_a_forgotten_room_is_gone_and_its_pages_told():
 
 def test_a_server_that_stops_keeps_the_record_of_unfinished_games(tmp_path):
     async def stop():
-        classroom = Classroom(out=tmp_path)
+        classroom = Classroom(out=tmp_path, executor=ThreadPoolExecutor(1))
         played = classroom.create(lesson="default", n_nations=4, seed=1)
         seat = played.join("Ana")
         played.submit(seat.token, funds=0.4)

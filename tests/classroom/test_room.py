@@ -380,7 +380,8 @@ def test_the_export_holds_every_decision_with_the_rules_and_the_seed():
     assert by_cycle["peer_punishment"].tolist() == [False, True, True]
     assert by_cycle["sanction_rate"].tolist() == [0.0, 0.5, 0.5]
     ana = table[table["student"] == "Ana"]
-    assert set(ana["punished"]) == {room.names[room.seat(_token(room, "Ben")).nation]}
+    ben = room.names[room.seat(_token(room, "Ben")).nation]
+    assert list(ana["punished"]) == ["", ben, ben]  # (punishment allowed from cycle 2)
 
 
 def _token(room: Room, name: str) -> str:
@@ -469,3 +470,48 @@ def test_the_debrief_waits_for_the_end_and_a_game_has_a_last_cycle(monkeypatch):
     assert room.seconds_left() is None  # (the clock stops at the last cycle)
     with pytest.raises(RoomError, match="2 cycles is the longest game"):
         room.advance()
+
+
+def test_a_student_whose_nation_left_is_told_and_does_not_hold_up_the_class():
+    room = Room("trust_collapse", n_nations=10, seed=13)
+    ana, ben = room.join("Ana", nation=0), room.join("Ben", nation=5)
+    for _ in range(3):
+        for seat in (ana, ben):
+            room.submit(seat.token, funds=0.05, troops=0.05, enablers=0.05)
+        room.advance()
+    assert not room.model.member[5] and room.model.member[0]  # Ben's nation has left
+    with pytest.raises(RoomError, match="nation: N5 has left the coalition"):
+        room.submit(ben.token, funds=1.0)
+    room.submit(ana.token, funds=0.5)
+    assert room.all_submitted()  # (the class does not wait for Ben)
+    room.advance()
+    room.end()
+    students = debrief.finish(room, classes=2).students.set_index("student")
+    assert students.loc["Ben", "left_in_cycle"] == 4
+    assert pd.isna(students.loc["Ana", "left_in_cycle"])
+
+
+def test_a_payoff_rank_compares_totals_over_the_students_own_cycles():
+    table = pd.DataFrame({
+        "cycle": [1, 1, 1, 2, 2, 2], "nation": ["A", "B", "C"] * 2,
+        "student": ["", "", "", "", "Bo", ""], "submitted": [False] * 4 + [True, False],
+        "payoff": [9.0, 0.0, 0.0, 1.0, 3.0, 2.0], "member": [True] * 6,
+        "contribution_ratio": [1.0] * 6, "burden": [0.01] * 6, "trust_received": [0.5] * 6,
+        "sanction": [0.0] * 6})
+    bo = debrief.students(table).iloc[0]
+    assert bo["cycles"] == 1 and bo["payoff_total"] == 3.0
+    assert bo["payoff_rank"] == 1  # (A's 9 came before Bo joined)
+
+
+def test_punishment_chosen_while_the_rules_forbid_it_is_not_recorded():
+    room = _room()
+    ana, ben = room.join("Ana"), room.join("Ben")
+    room.submit(ana.token, funds=0.5, punish=[ben.nation], punish_share=1.0, punish_below=0.5)
+    room.advance()  # (peer punishment is off in this lesson)
+    row = room.decisions[[d["student"] for d in room.decisions].index("Ana")]
+    assert (row["punished"], row["punish_share"], row["punish_below"]) == ("", 0.0, 0.0)
+
+
+def test_the_punishment_switch_takes_only_true_or_false():
+    with pytest.raises(RoomError, match="peer_punishment: got 1, expected true or false"):
+        _room().change(peer_punishment=1)

@@ -2,7 +2,9 @@
 
 import io
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -137,9 +139,10 @@ def test_refusals_are_one_line_with_the_right_status(server, method, path, body,
     assert re.search(message, error) and "\n" not in error and "Traceback" not in error
 
 
-def test_a_request_that_is_not_json_is_refused(server):
+@pytest.mark.parametrize("body", [b"name=Ana", b"[" * 5000 + b"]" * 5000])
+def test_a_request_that_is_not_a_json_object_is_refused(server, body):
     code, _ = _room(server)
-    response = server.post(f"/api/rooms/{code}/join", content=b"name=Ana")
+    response = server.post(f"/api/rooms/{code}/join", content=body)
     assert response.status_code == 400 and response.json()["error"].startswith("request:")
 
 
@@ -265,3 +268,36 @@ def test_the_command_refuses_a_port_in_use_in_one_line(server):
     assert result.returncode == 2
     assert result.stderr.strip() == (f"coalition: error: port: {port} is in use on 127.0.0.1; "
                                      "pick another with --port")
+
+
+def test_ctrl_c_right_after_a_game_ends_stops_cleanly_and_keeps_its_record(tmp_path):
+    """Ctrl-C in a terminal reaches the whole process group, the debrief's worker too."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "abm", "classroom", "--port", str(port),
+                             "--out", str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + "/api/lessons", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            code, teacher = _room(client, n_nations=30)
+            _join(client, code, "Ana")
+            for _ in range(3):
+                _teacher(client, code, teacher, "advance")
+            _teacher(client, code, teacher, "end")
+        time.sleep(0.3)  # (the debrief's worker has started)
+        os.killpg(proc.pid, signal.SIGINT)
+        output = proc.communicate(timeout=60)[0]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "ERROR" not in output, output
+    (folder,) = tmp_path.iterdir()
+    assert folder.name.endswith(code) and (folder / "decisions.csv").exists(), output
+    assert len(pd.read_csv(folder / "band.csv")) == 3 * 3  # (the debrief was finished)

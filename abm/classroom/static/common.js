@@ -225,6 +225,10 @@ function networkChart(svg, {nodes, edges}, title) {
 // The debrief: the class against the band of simulated classes, one chart per measure.
 function debriefCharts(container, debrief) {
   container.replaceChildren();
+  if (!Object.values(debrief.measures).some((m) => m.cycle.length)) {
+    container.append(el("p", {text: "No cycle was played, so there is nothing to compare."}));
+    return;
+  }
   for (const measure of Object.values(debrief.measures)) {
     const svg = svgEl("svg", {class: "chart"});
     container.append(svg);

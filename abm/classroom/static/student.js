@@ -140,7 +140,11 @@ function render(view) {
       row("The others' trust in you", `${num(last.trust.at(-1))} (${moved})`),
       ...(last.participating ? [] : [row("Note", "your nation took part in no mission this cycle")]));
   }
-  byId("summary-section").hidden = !view.summary;
+  byId("summary-section").hidden = !ended;
+  if (ended && !view.summary) {
+    byId("summary").replaceChildren(row("", view.cycle
+      ? "The game has ended: your summary is on its way." : "The game ended before its first cycle was played."));
+  }
   if (view.summary) {
     const s = view.summary;
     byId("summary").replaceChildren(
@@ -148,11 +152,23 @@ function render(view) {
       row("Your contribution / fair share", `${num(s.contribution_ratio)} (the others: ${num(s.others_contribution_ratio)})`),
       row("Your burden", `${num(s.burden_pct_gdp, 3)} % of GDP`),
       row("Your payoff", `${num(s.payoff_total)}: rank ${s.payoff_rank} of ${view.n}`),
-      row("The others' trust in you", `${num(s.trust_received_first)} → ${num(s.trust_received_last)}`));
+      row("The others' trust in you", `${num(s.trust_received_first)} → ${num(s.trust_received_last)}`),
+      ...(s.left_in_cycle ? [row("Your nation", `left the coalition before cycle ${s.left_in_cycle}`)] : []));
   }
 }
 
-function start(token) { watch("student", token, render, showJoin); }
+// A refusal: a token this room does not know asks the student to join; a room or server
+// that is gone says so (the join form would offer a room that no longer exists).
+function refused(message) {
+  if (/no room|server has stopped|cannot be reached/.test(message || "")) {
+    byId("join").hidden = true;
+    showError(`${message}. Ask your teacher for the code of the next game.`);
+  } else {
+    showJoin(message);
+  }
+}
+
+function start(token) { watch("student", token, render, refused); }
 
 // A shared computer: the next student leaves the last one's seat to them and joins anew.
 byId("not-me").onclick = () => {

@@ -91,7 +91,8 @@ function render(view) {
       el("td", {text: num(s.contribution_ratio)}), el("td", {text: num(s.others_contribution_ratio)}),
       el("td", {text: num(s.burden_pct_gdp)}), el("td", {text: num(s.payoff_total)}),
       el("td", {text: `${s.payoff_rank} of ${view.n}`}),
-      el("td", {text: `${num(s.trust_received_first)} → ${num(s.trust_received_last)}`}))));
+      el("td", {text: `${num(s.trust_received_first)} → ${num(s.trust_received_last)}` +
+        (s.left_in_cycle ? ` (left before cycle ${s.left_in_cycle})` : "")}))));
     setText("saved", view.debrief.saved ? `Saved on the server in ${view.debrief.saved}`
       : view.failure ? `Not saved: ${view.failure}` : "");
   } else if (ended) {
