@@ -107,9 +107,9 @@ class Classroom:
         task.add_done_callback(self._tasks.discard)
 
     async def finish(self, room: Room) -> None:
-        """Make the debrief of a room that ended (in a worker thread) and save its record. A
-        failure is one line on the teacher's page and the server's console, not a stuck
-        room."""
+        """Make the debrief of a room that ended (its simulated classes in the worker process)
+        and save its record. A failure is one line on the teacher's page and the server's
+        console, not a stuck room; the record is then saved without its band."""
         try:
             simulated = await asyncio.get_running_loop().run_in_executor(
                 self.executor, debrief.simulate, *debrief.band_of(room, self.classes))
