@@ -25,6 +25,7 @@ from ..scenarios.kinds import CAPABILITIES
 from ..scenarios.parameters import ParameterError
 from ..scenarios.presets import DESCRIPTIONS, presets
 from .charts import BurdenChart, Chart, NetworkChart, SeriesChart
+from .inputs import one_line
 from .lesson import ClassroomModel
 
 NOBODY = "nobody"
@@ -62,16 +63,6 @@ LAYOUT_CSS = """
 
 # --- guards: a browser's messages are input like any other -----------------------------------
 ERROR = solara.reactive("")  # (per browser session) the last error, in one line
-
-
-def one_line(exc: BaseException) -> str:
-    """An error as the page shows it: its kind and first line, no traceback, no paths.
-
-    >>> one_line(ValueError("x has 38 points\\nat /srv/app.py"))
-    'ValueError: x has 38 points'
-    """
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def bounded(value: Any, low: float, high: float) -> float:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import debrief
+from .inputs import one_line
 from .room import Room, RoomError, new_code
 
 TICK = 0.2  # seconds between checks of the cycles' time limits
@@ -32,11 +33,6 @@ ROOMS_MAX = 100  # rooms a server holds at once (anyone who reaches it may start
 
 class NoRoom(Exception):
     """No room has this code (the server says 404)."""
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 class Classroom:
@@ -90,9 +86,6 @@ class Classroom:
         if event is not None:
             event.set()
 
-    async def advance(self, room: Room) -> None:
-        room.advance()
-
     async def submitted(self, room: Room) -> None:
         """A choice came in, or the teacher asked to advance once all have chosen."""
         if room.auto_advance and room.status == "open" and room.all_submitted():
@@ -115,7 +108,7 @@ class Classroom:
                 self.executor, debrief.simulate, *debrief.band_of(room, self.classes))
             result = await asyncio.to_thread(debrief.finish, room, self.classes, simulated)
         except Exception as exc:  # noqa: BLE001 - reported; the server serves other rooms
-            room.failure = f"the debrief failed: {_one_line(exc)}"
+            room.failure = f"the debrief failed: {one_line(exc)}"
             if room.model is not None and room.cycles:  # the record without its band
                 failure = room.failure
                 await self.save(room, debrief.unfinished(room))
@@ -132,7 +125,7 @@ class Classroom:
         try:
             folder = await asyncio.to_thread(debrief.save, result, self.out)
         except OSError as exc:
-            room.failure = f"the record could not be saved: {_one_line(exc)}"
+            room.failure = f"the record could not be saved: {one_line(exc)}"
             return
         room.saved = str(folder)
         print(f"coalition classroom: room {room.code}: its record is in {folder}", flush=True)
@@ -200,7 +193,7 @@ class Classroom:
                     except RoomError:  # (ended, or at its last cycle)
                         room.deadline = None
                     except Exception as exc:  # noqa: BLE001 - one room's failure
-                        room.deadline, room.failure = None, f"the clock failed: {_one_line(exc)}"
+                        room.deadline, room.failure = None, f"the clock failed: {one_line(exc)}"
                         print(f"coalition classroom: room {room.code}: {room.failure}",
                               flush=True)
                         room.touch()

@@ -1,5 +1,6 @@
 """What a browser's message may say: each value checked, or refused in one line that names
-the field and what it expects (``RoomError``, shown on the page)."""
+the field and what it expects (``RoomError``, shown on the page); and any error as a page
+or the server's console shows it (``one_line``)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,13 @@ def clean_name(name: Any) -> str:
     if text[0] in "=+-@":
         raise RoomError(f"name: starts with {text[0]!r}; start it with a letter or a digit")
     return text
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as the page shows it: its kind and first line, no traceback, no paths.
+
+    >>> one_line(ValueError("x has 38 points\\nat /srv/app.py"))
+    'ValueError: x has 38 points'
+    """
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

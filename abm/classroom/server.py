@@ -37,6 +37,7 @@ from starlette.staticfiles import StaticFiles
 from ..scenarios.presets import DESCRIPTIONS, preset_params, presets
 from . import debrief, views
 from .hub import KEEP_ENDED, Classroom, NoRoom
+from .inputs import one_line
 from .room import NATIONS, SEED_MAX, TIME_LIMIT_MAX, Room, RoomError
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -88,7 +89,7 @@ def handled(endpoint):
             return _error(404, str(exc))
         except Exception as exc:  # noqa: BLE001 - a bug: one line to the page, logged here
             print(f"coalition classroom: {request.method} {request.url.path}: "
-                  f"{type(exc).__name__}: {exc}", flush=True)
+                  f"{one_line(exc)}", flush=True)
             return _error(500, f"server error: {type(exc).__name__}")
     return run
 
@@ -193,7 +194,7 @@ async def command(request: Request, classroom: Classroom) -> Response:
         raise Forbidden("only the teacher's page can do this")
     action = body.get("action")
     if action == "advance":
-        await classroom.advance(room)
+        room.advance()
     elif action == "pause":
         room.pause()
     elif action == "resume":
